@@ -1,0 +1,124 @@
+"""督办: deadlines, extensions, overdue sweeps and leaders' supervision orders."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from banshi.org import permissions
+
+from .. import deadlines
+from ..choices import HANDLING_STATES, OPEN_STATES, Action, ExtensionStatus, State
+from ..models import Appeal, ExtensionRequest, Supervision
+from .base import (
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+    locked,
+    record,
+    require_dispatcher,
+    require_handler,
+    require_state,
+    require_text,
+)
+
+MAX_EXTENSION_DAYS = 30
+
+
+def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> ExtensionRequest:
+    """申请延期: the unit asks for more working days; the dispatcher decides."""
+    reason = require_text(reason, "reason", "延期理由", 2000)
+    if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(f"延期天数须为1到{MAX_EXTENSION_DAYS}个工作日", "days")
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, HANDLING_STATES, "申请延期")
+        require_handler(actor, appeal)
+        if appeal.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+            raise TransitionNotAllowed("已有待审批的延期申请")
+        request = ExtensionRequest.objects.create(
+            appeal=appeal, days=days, reason=reason, requested_by=actor
+        )
+        record(appeal, Action.EXTEND_REQUEST, actor=actor, from_state=appeal.state,
+               unit=appeal.unit, note=f"申请延期{days}个工作日：{reason}",
+               data={"request": request.pk, "days": days})
+    return request
+
+
+def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") -> Appeal:
+    """延期审批: approving moves the handling deadline by the requested working days."""
+    require_dispatcher(actor)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        request = appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+        if request is None:
+            raise TransitionNotAllowed("没有待审批的延期申请")
+        request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        request.decided_by, request.decided_at = actor, timezone.now()
+        request.save()
+        if approve and appeal.handling_due_at:
+            appeal.handling_due_at = deadlines.extend_due(appeal.handling_due_at, request.days)
+            if appeal.handling_due_at > timezone.now() and appeal.state in HANDLING_STATES:
+                appeal.is_overdue = False
+            appeal.save()
+        verdict = f"同意延期{request.days}个工作日" if approve else "不同意延期"
+        record(appeal, Action.EXTEND_DECISION, actor=actor, from_state=appeal.state,
+               unit=appeal.unit, note=verdict + (f"：{note.strip()}" if note else ""),
+               data={"request": request.pk, "approved": approve,
+                     "handling_due_at": appeal.handling_due_at.isoformat()
+                     if appeal.handling_due_at else None})
+    return appeal
+
+
+def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> Supervision:
+    """督办: a leader's instruction with its own due date, shown to the unit until answered."""
+    if not permissions.can_supervise(actor):
+        raise NotPermitted("只有区级领导和派单员可以督办")
+    instruction = require_text(instruction, "instruction", "督办要求", 2000)
+    if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
+        raise InvalidInput("督办期限不能早于今天", "due_date")
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, OPEN_STATES | {State.RESOLVED}, "督办")
+        order = Supervision.objects.create(
+            appeal=appeal, instruction=instruction, due_date=due_date, issued_by=actor
+        )
+        record(appeal, Action.SUPERVISE, actor=actor, from_state=appeal.state, unit=appeal.unit,
+               note=f"{instruction}(期限{due_date:%Y-%m-%d})",
+               data={"supervision": order.pk, "due_date": due_date.isoformat()})
+    return order
+
+
+def answer_supervision(appeal: Appeal, *, actor, answer: str) -> Supervision:
+    """督办反馈: the handling unit answers the oldest open order."""
+    answer = require_text(answer, "answer", "督办反馈", 5000)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_handler(actor, appeal)
+        order = appeal.open_supervisions().select_for_update().first()
+        if order is None:
+            raise TransitionNotAllowed("没有待反馈的督办")
+        order.answer, order.answered_by, order.answered_at = answer, actor, timezone.now()
+        order.save()
+        record(appeal, Action.SUPERVISION_ANSWER, actor=actor, from_state=appeal.state,
+               unit=appeal.unit, note=answer, data={"supervision": order.pk})
+    return order
+
+
+def mark_overdue(now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Flag open cases past a deadline; each row is claimed once by a conditional update,
+    so two workers never both write its event. Returns how many were marked."""
+    now = now or timezone.now()
+    marked = 0
+    candidates = Appeal.objects.overdue_candidates(now).values_list("pk", flat=True)[:batch]
+    for pk in list(candidates):
+        with transaction.atomic():
+            if not Appeal.objects.filter(pk=pk, is_overdue=False).update(is_overdue=True):
+                continue
+            appeal = Appeal.objects.select_related("unit").get(pk=pk)
+            late_handling = appeal.handling_due_at and appeal.handling_due_at < now
+            note = "超过办理期限未办结" if late_handling else "超过响应期限未接单"
+            record(appeal, Action.OVERDUE, actor=None, label="系统", from_state=appeal.state,
+                   unit=appeal.unit, note=note)
+            marked += 1
+    return marked

@@ -1,0 +1,235 @@
+"""点单 → 接单 → 办结: the appeal's main path, one atomic function per transition."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from banshi.org import permissions
+from banshi.org.models import Unit
+
+from .. import deadlines
+from ..choices import HANDLING_STATES, Action, Rating, State
+from ..models import Appeal, DeadlinePolicy
+from .base import (
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+    locked,
+    record,
+    require_dispatcher,
+    require_handler,
+    require_state,
+    require_text,
+)
+
+DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS = 24, 15
+
+
+def policy_for(appeal: Appeal) -> tuple[int, int]:
+    """(response hours, handling working days) for the appeal's category and urgency."""
+    policies = DeadlinePolicy.objects.filter(urgency=appeal.urgency)
+    if appeal.category_id:
+        specific = policies.filter(category=appeal.category.root).first()
+        if specific:
+            return specific.response_hours, specific.handling_days
+    default = policies.filter(category__isnull=True).first()
+    if default:
+        return default.response_hours, default.handling_days
+    return DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS
+
+
+def _start_clock(appeal: Appeal, now) -> None:
+    hours, days = policy_for(appeal)
+    appeal.dispatched_at = now
+    appeal.response_due_at = deadlines.response_due(now, hours)
+    appeal.handling_due_at = deadlines.handling_due(now, days)
+
+
+def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
+             urgency: str | None = None, note: str = "", label: str | None = None) -> Appeal:
+    """派单: send the appeal to a unit, setting its category, aspect and deadlines."""
+    require_dispatcher(actor)
+    if not unit.is_active:
+        raise InvalidInput(f"承办单位“{unit.name}”已停用", "unit_code")
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.SUBMITTED, State.RETURNED, State.DISPATCHED}, "派单")
+        before = appeal.state
+        appeal.category = category or appeal.category
+        appeal.aspect = aspect or appeal.aspect
+        appeal.urgency = urgency or appeal.urgency
+        appeal.unit = unit
+        appeal.state = State.DISPATCHED
+        _start_clock(appeal, timezone.now())
+        appeal.save()
+        text = f"派至{unit.name}({unit.level_label})" + (f"：{note.strip()}" if note else "")
+        record(appeal, Action.DISPATCH, actor=actor, from_state=before, unit=unit, note=text,
+               data={"category": appeal.category.code if appeal.category_id else None,
+                     "aspect": appeal.aspect.code if appeal.aspect_id else None})
+    return appeal
+
+
+def accept(appeal: Appeal, *, actor, note: str = "") -> Appeal:
+    """接单: the unit takes the case; the response clock stops."""
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.DISPATCHED}, "接单")
+        require_handler(actor, appeal)
+        appeal.state = State.IN_PROGRESS
+        appeal.accepted_at = timezone.now()
+        appeal.save()
+        record(appeal, Action.ACCEPT, actor=actor, from_state=State.DISPATCHED,
+               unit=appeal.unit, note=note.strip())
+    return appeal
+
+
+def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
+    """退单: the unit hands the case back to the dispatcher with a reason."""
+    reason = require_text(reason, "reason", "退单理由", 2000)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.DISPATCHED, State.IN_PROGRESS}, "退单")
+        require_handler(actor, appeal)
+        before, unit = appeal.state, appeal.unit
+        appeal.state = State.RETURNED
+        appeal.unit = None
+        appeal.accepted_at = None
+        appeal.response_due_at = appeal.handling_due_at = None
+        appeal.save()
+        record(appeal, Action.RETURN, actor=actor, from_state=before, unit=unit, note=reason)
+    return appeal
+
+
+def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
+    """上报: the case moves to the unit one level up, which must accept it anew."""
+    note = require_text(note, "note", "上报说明", 2000)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, HANDLING_STATES, "上报")
+        require_handler(actor, appeal)
+        parent = appeal.unit.parent
+        if parent is None:
+            raise TransitionNotAllowed(f"“{appeal.unit.name}”已是最高层级，不能再上报")
+        before = appeal.state
+        appeal.unit = parent
+        appeal.state = State.DISPATCHED
+        appeal.accepted_at = None
+        appeal.save()
+        record(appeal, Action.ESCALATE, actor=actor, from_state=before, unit=parent,
+               note=f"上报至{parent.name}：{note}")
+    return appeal
+
+
+def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
+    """答复: the unit has dealt with the case and answers the resident."""
+    reply = require_text(reply, "reply", "答复内容", 10000)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.IN_PROGRESS}, "答复")
+        require_handler(actor, appeal)
+        appeal.state = State.RESOLVED
+        appeal.reply = reply
+        appeal.resolved_at = timezone.now()
+        appeal.save()
+        record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
+               unit=appeal.unit, note=reply)
+    return appeal
+
+
+def record_feedback(appeal: Appeal, *, rating: str, comment: str = "", actor=None,
+                    query_code: str | None = None) -> Appeal:
+    """回访评价 by the resident (with the query code) or by the dispatcher's call-back.
+
+    满意/基本满意 close the case; 不满意 reopens it for the same unit.
+    """
+    if rating not in Rating.values:
+        raise InvalidInput("评价须为满意、基本满意或不满意", "rating")
+    comment = (comment or "").strip()
+    if len(comment) > 2000:
+        raise InvalidInput("评价意见不能超过2000个字符", "comment")
+    if actor is None:
+        if not appeal.check_query_code(query_code or ""):
+            raise NotPermitted("查询码不正确")
+    else:
+        require_dispatcher(actor)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.RESOLVED}, "评价")
+        appeal.rating, appeal.rating_comment = rating, comment
+        label = Rating(rating).label
+        if rating == Rating.UNSATISFIED:
+            appeal.save()
+            record(appeal, Action.FEEDBACK, actor=actor, from_state=State.RESOLVED,
+                   note=f"{label}：{comment}" if comment else label, data={"rating": rating})
+            return _reopen(appeal, actor=actor, note="群众不满意，重新办理")
+        appeal.state = State.CLOSED
+        appeal.closed_at = timezone.now()
+        appeal.save()
+        record(appeal, Action.FEEDBACK, actor=actor, from_state=State.RESOLVED,
+               note=f"{label}：{comment}" if comment else label, data={"rating": rating})
+    return appeal
+
+
+def _reopen(appeal: Appeal, *, actor, note: str) -> Appeal:
+    before = appeal.state
+    appeal.state = State.IN_PROGRESS
+    appeal.reopen_count += 1
+    appeal.resolved_at = appeal.closed_at = None
+    _, days = policy_for(appeal)
+    appeal.handling_due_at = deadlines.handling_due(timezone.now(), days)
+    appeal.save()
+    record(appeal, Action.REOPEN, actor=actor, from_state=before, unit=appeal.unit, note=note)
+    return appeal
+
+
+def reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
+    """重新办理: the dispatcher sends a resolved or closed case back to its unit."""
+    require_dispatcher(actor)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.RESOLVED, State.CLOSED}, "重新办理")
+        if appeal.unit_id is None:
+            raise TransitionNotAllowed("该诉求没有承办单位，不能重新办理")
+        return _reopen(appeal, actor=actor, note=note.strip() or "重新办理")
+
+
+def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
+    """作废: spam, out of scope or a duplicate; kept in the ledger as 无效."""
+    reason = require_text(reason, "reason", "作废理由", 2000)
+    require_dispatcher(actor)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.SUBMITTED, State.RETURNED}, "作废")
+        before = appeal.state
+        appeal.state = State.INVALID
+        appeal.closed_at = timezone.now()
+        appeal.save()
+        record(appeal, Action.INVALIDATE, actor=actor, from_state=before, note=reason)
+    return appeal
+
+
+def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
+    """合并: a duplicate follows another appeal; it is answered when that one is."""
+    require_dispatcher(actor)
+    if into.pk == appeal.pk:
+        raise InvalidInput("不能合并到自身", "into")
+    with transaction.atomic():
+        appeal = locked(appeal)
+        require_state(appeal, {State.SUBMITTED, State.RETURNED, State.DISPATCHED}, "合并")
+        if into.state in {State.MERGED, State.INVALID}:
+            raise TransitionNotAllowed(
+                f"诉求{into.number}已{into.get_state_display()}，不能作为合并目标"
+            )
+        before = appeal.state
+        appeal.state = State.MERGED
+        appeal.merged_into = into
+        appeal.save()
+        record(appeal, Action.MERGE, actor=actor, from_state=before,
+               note=f"合并至{into.number}" + (f"：{note.strip()}" if note else ""),
+               data={"into": into.number})
+    return appeal
+
+
+def can_act(user, appeal: Appeal) -> bool:
+    """Whether `user` is the handling unit (used by pages to show the unit's buttons)."""
+    unit = permissions.unit_of(user)
+    return permissions.role_of(user) == "admin" or (unit is not None and unit == appeal.unit)

@@ -1,0 +1,79 @@
+from django.db import models
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "待派单"
+    DISPATCHED = "dispatched", "已派单"
+    IN_PROGRESS = "in_progress", "办理中"
+    RESOLVED = "resolved", "已答复"
+    CLOSED = "closed", "已办结"
+    RETURNED = "returned", "已退单"
+    MERGED = "merged", "已合并"
+    INVALID = "invalid", "无效"
+
+
+OPEN_STATES = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED}
+# States in which a unit holds the case and its deadlines run.
+HANDLING_STATES = {State.DISPATCHED, State.IN_PROGRESS}
+TERMINAL_STATES = {State.CLOSED, State.MERGED, State.INVALID}
+
+
+class Channel(models.TextChoices):
+    ONLINE_FORM = "online_form", "H5表单"
+    OPEN311 = "open311", "Open311"
+    WECHAT_GROUP = "wechat_group", "微信群"
+    QQ_GROUP = "qq_group", "QQ群"
+    PLATFORM = "platform", "网络平台(心通桥等)"
+    HOTLINE = "hotline", "热线电话"
+    SYMPOSIUM = "symposium", "座谈会"
+    SURVEY = "survey", "调查问卷"
+    OPINION_BOX = "opinion_box", "意见箱"
+    HOUSEHOLD_VISIT = "household_visit", "入户走访"
+    WALK_IN = "walk_in", "来访"
+    IMPORT = "import", "批量导入"
+
+
+# Channels a community worker picks when entering what was collected offline.
+OFFLINE_CHANNELS = [
+    Channel.SYMPOSIUM, Channel.OPINION_BOX, Channel.HOUSEHOLD_VISIT, Channel.SURVEY,
+    Channel.HOTLINE, Channel.WALK_IN, Channel.WECHAT_GROUP, Channel.QQ_GROUP, Channel.PLATFORM,
+]
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+    CRITICAL = "critical", "特急"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Action(models.TextChoices):
+    """What an event records; one per action function."""
+
+    SUBMIT = "submit", "提交诉求"
+    DISPATCH = "dispatch", "派单"
+    ACCEPT = "accept", "接单"
+    RETURN = "return", "退单"
+    EXTEND_REQUEST = "extend_request", "申请延期"
+    EXTEND_DECISION = "extend_decision", "延期审批"
+    ESCALATE = "escalate", "上报上级"
+    RESOLVE = "resolve", "办理答复"
+    FEEDBACK = "feedback", "回访评价"
+    REOPEN = "reopen", "重新办理"
+    SUPERVISE = "supervise", "督办"
+    SUPERVISION_ANSWER = "supervision_answer", "督办反馈"
+    OVERDUE = "overdue", "超期"
+    MERGE = "merge", "合并"
+    INVALIDATE = "invalidate", "作废"
+    CLASSIFY = "classify", "分类"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"

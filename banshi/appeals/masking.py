@@ -1,0 +1,47 @@
+"""Residents' personal data: shown in full only to the handling unit and the dispatcher."""
+
+import re
+
+from banshi.org import permissions
+
+from .models import Appeal
+
+
+def mask_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, min(len(name) - 1, 3))
+
+
+def mask_phone(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return ""
+    if len(digits) >= 7:
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * len(digits)
+
+
+def mask_address(address: str) -> str:
+    address = (address or "").strip()
+    if not address:
+        return ""
+    keep = min(6, max(1, len(address) // 3))
+    return address[:keep] + "****"
+
+
+def may_see_personal(user, appeal: Appeal) -> bool:
+    if permissions.is_dispatcher(user):
+        return True
+    unit = permissions.unit_of(user)
+    return unit is not None and appeal.unit_id is not None and appeal.unit_id == unit.pk
+
+
+def contact(user, appeal: Appeal) -> dict[str, str]:
+    """The appeal's contact fields as `user` may see them."""
+    if may_see_personal(user, appeal):
+        return {"name": appeal.contact_name, "phone": appeal.contact_phone,
+                "address": appeal.address}
+    return {"name": mask_name(appeal.contact_name), "phone": mask_phone(appeal.contact_phone),
+            "address": mask_address(appeal.address)}

@@ -1,0 +1,329 @@
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from banshi.org import permissions
+from banshi.org.choices import UnitKind
+from banshi.org.models import Region, Unit
+
+from .choices import (
+    HANDLING_STATES,
+    Action,
+    Channel,
+    ExtensionStatus,
+    Rating,
+    State,
+    Urgency,
+)
+
+
+class Category(models.Model):
+    """A node of the 3-level taxonomy (一级/二级/三级分类)."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.PositiveSmallIntegerField("层级")
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+    path_name = models.CharField("完整名称", max_length=255, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "诉求分类"
+
+    def __str__(self) -> str:
+        return self.path_name or self.name
+
+    def save(self, *args, **kwargs):
+        prefix = f"{self.parent.path_name}/" if self.parent_id else ""
+        self.path_name = prefix + self.name
+        super().save(*args, **kwargs)
+
+    def lineage(self) -> list["Category"]:
+        """[level 1, level 2, level 3] ancestors up to and including self."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def root(self) -> "Category":
+        return self.lineage()[0]
+
+
+class Aspect(models.Model):
+    """One of the campaign's 办实事方向."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=100)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "办实事方向"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(models.Model):
+    """Response hours and handling working days for a first-level category and urgency.
+
+    A row without a category is the default for its urgency.
+    """
+
+    category = models.ForeignKey(
+        Category, models.CASCADE, null=True, blank=True, related_name="deadline_policies",
+        limit_choices_to={"level": 1}, verbose_name="一级分类",
+    )
+    urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices)
+    response_hours = models.PositiveIntegerField("响应时限(小时)")
+    handling_days = models.PositiveIntegerField("办理时限(工作日)")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理时限"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="unique_policy"),
+            models.UniqueConstraint(
+                fields=["urgency"], condition=Q(category__isnull=True), name="unique_default_policy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '默认'} {self.get_urgency_display()}"
+
+
+class DailyCounter(models.Model):
+    """The last tracking-number sequence used on a day."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AppealQuerySet":
+        """Appeals `user` may see: all for district roles; the unit's subtree for unit staff."""
+        if permissions.sees_everything(user):
+            return self.all()
+        unit = permissions.unit_of(user)
+        if unit is None:
+            return self.none()
+        scope = Q(unit__path__startswith=unit.path) | Q(collector_unit=unit)
+        if unit.kind == UnitKind.COMMUNITY and unit.region_id:
+            scope |= Q(region_id=unit.region_id)
+        return self.filter(scope)
+
+    def overdue_candidates(self, now):
+        late_response = Q(state=State.DISPATCHED, response_due_at__lt=now)
+        late_handling = Q(state__in=HANDLING_STATES, handling_due_at__lt=now)
+        return self.filter(is_overdue=False).filter(late_response | late_handling)
+
+
+def hash_query_code(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+class Appeal(models.Model):
+    """One resident's request, complaint or suggestion (诉求), from any channel."""
+
+    number = models.CharField("编号", max_length=32, unique=True)
+    query_code_hash = models.CharField(max_length=64, editable=False)
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices, db_index=True)
+    title = models.CharField("标题", max_length=200)
+    content = models.TextField("内容")
+    contact_name = models.CharField("诉求人", max_length=100, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    address = models.CharField("地址", max_length=255, blank=True)
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name="所在社区",
+    )
+    collected_at = models.DateTimeField("收到时间", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="录入人",
+    )
+    collector_unit = models.ForeignKey(
+        Unit, models.SET_NULL, null=True, blank=True, related_name="collected_appeals",
+        verbose_name="收集单位",
+    )
+    external_id = models.CharField("外部编号", max_length=64, blank=True, db_index=True)
+    category = models.ForeignKey(
+        Category, models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name="分类",
+    )
+    aspect = models.ForeignKey(
+        Aspect, models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name="办实事方向",
+    )
+    urgency = models.CharField(
+        "紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name="承办单位",
+    )
+    state = models.CharField(
+        "状态", max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
+    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    response_due_at = models.DateTimeField("响应期限", null=True, blank=True, db_index=True)
+    handling_due_at = models.DateTimeField("办理期限", null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    is_overdue = models.BooleanField("是否超期", default=False, db_index=True)
+    reply = models.TextField("答复", blank=True)
+    rating = models.CharField("评价", max_length=24, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField("评价意见", blank=True)
+    reopen_count = models.PositiveIntegerField("重办次数", default=0)
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="merged_appeals",
+        verbose_name="合并至",
+    )
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-collected_at", "-id"]
+        verbose_name = verbose_name_plural = "诉求"
+        indexes = [models.Index(fields=["unit", "state"], name="appeal_unit_state")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def check_query_code(self, code: str) -> bool:
+        return bool(code) and hmac.compare_digest(self.query_code_hash, hash_query_code(code))
+
+    @property
+    def street(self) -> Region | None:
+        return self.region.street if self.region_id else None
+
+    def category_levels(self) -> list[Category | None]:
+        chain = self.category.lineage() if self.category_id else []
+        return (chain + [None, None, None])[:3]
+
+    def open_supervisions(self):
+        return self.supervisions.filter(answered_at__isnull=True)
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("appeal events are append-only")
+
+    def delete(self):
+        raise TypeError("appeal events are append-only")
+
+
+class AppealEvent(models.Model):
+    """One change in an appeal's life. Written by actions only; never edited or deleted."""
+
+    appeal = models.ForeignKey(Appeal, models.PROTECT, related_name="events")
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="操作人",
+    )
+    actor_label = models.CharField("操作方", max_length=100, blank=True)
+    action = models.CharField("动作", max_length=24, choices=Action.choices)
+    from_state = models.CharField("原状态", max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=16, choices=State.choices)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="涉及单位"
+    )
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "诉求事件"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.action} {self.from_state}→{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("appeal events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("appeal events are append-only")
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request for more handling days, decided by the dispatcher."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="extension_requests")
+    days = models.PositiveIntegerField("延期工作日")
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = verbose_name_plural = "延期申请"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} +{self.days} ({self.status})"
+
+
+class Supervision(models.Model):
+    """A leader's 督办 instruction on an appeal, with its own due date, until answered."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="supervisions")
+    instruction = models.TextField("督办要求")
+    due_date = models.DateField("督办期限")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField("反馈", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = verbose_name_plural = "督办"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 督办 {self.due_date}"
+
+
+def photo_path(instance: "Attachment", filename: str) -> str:
+    return f"appeals/{timezone.localdate():%Y/%m}/{instance.sha256}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A photo sent with an appeal, checked by content; served only to staff who see it."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=photo_path)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.file.name

@@ -1,0 +1,44 @@
+"""Who may do what. Deny by default: a user without a Staff row has no rights."""
+
+from .choices import SEE_ALL_ROLES, Role
+from .models import Unit
+
+
+def role_of(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    staff = getattr(user, "staff", None)
+    return staff.role if staff else None
+
+
+def unit_of(user) -> Unit | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    staff = getattr(user, "staff", None)
+    return staff.unit if staff else None
+
+
+def is_dispatcher(user) -> bool:
+    return role_of(user) in {Role.ADMIN, Role.DISPATCHER}
+
+
+def is_leader(user) -> bool:
+    return role_of(user) == Role.LEADER
+
+
+def sees_everything(user) -> bool:
+    return role_of(user) in SEE_ALL_ROLES
+
+
+def can_supervise(user) -> bool:
+    return role_of(user) in {Role.ADMIN, Role.DISPATCHER, Role.LEADER}
+
+
+def can_enter_offline(user) -> bool:
+    return role_of(user) in {Role.ADMIN, Role.DISPATCHER, Role.UNIT}
+
+
+def is_staff_member(user) -> bool:
+    return role_of(user) is not None

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from banshi.api.urls import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("banshi.web.urls")),
+]

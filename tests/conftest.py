@@ -1,0 +1,51 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .factories import build_district
+
+REQUIRE = os.environ.get("BANSHI_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("BANSHI_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def d(db):
+    """The test district with its three kinds of people."""
+    return build_district()
+
+
+@pytest.fixture
+def output_dir(request) -> Path:
+    root = Path(os.environ.get("BANSHI_TEST_OUTPUT", "test-output"))
+    path = root / request.node.name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        message = f"Debian's chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if REQUIRE:
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """Headless Debian chromium driven by Playwright (never a downloaded browser)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
