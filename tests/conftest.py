@@ -10,6 +10,15 @@ REQUIRE = os.environ.get("BANSHI_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("BANSHI_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def d(db):
     """The test district with its three kinds of people."""

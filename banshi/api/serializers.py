@@ -1,0 +1,53 @@
+"""Appeals as the API shows them, with personal data masked per caller."""
+
+from banshi.appeals import masking
+from banshi.appeals.choices import ExtensionStatus, State
+from banshi.appeals.models import Appeal
+
+
+def appeal_out(user, appeal: Appeal) -> dict:
+    region, street, unit = appeal.region, appeal.street, appeal.unit
+    return {
+        "number": appeal.number,
+        "channel": appeal.channel,
+        "collected_at": appeal.collected_at,
+        "title": appeal.title,
+        "content": appeal.content,
+        "contact": masking.contact(user, appeal),
+        "region_code": region.code if region else None,
+        "region": region.name if region else None,
+        "street": street.name if street else None,
+        "category_code": appeal.category.code if appeal.category_id else None,
+        "category": appeal.category.path_name if appeal.category_id else None,
+        "aspect_code": appeal.aspect.code if appeal.aspect_id else None,
+        "unit_code": unit.code if unit else None,
+        "unit": unit.name if unit else None,
+        "urgency": appeal.urgency,
+        "state": appeal.state,
+        "state_label": State(appeal.state).label,
+        "response_due_at": appeal.response_due_at,
+        "handling_due_at": appeal.handling_due_at,
+        "is_overdue": appeal.is_overdue,
+        "reply": appeal.reply,
+        "resolved_at": appeal.resolved_at,
+        "rating": appeal.rating,
+    }
+
+
+def appeal_detail(user, appeal: Appeal) -> dict:
+    pending = appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+    events = appeal.events.select_related("unit").order_by("at", "id")
+    return appeal_out(user, appeal) | {
+        "events": [
+            {"at": e.at, "actor": e.actor_label, "action": e.action, "from_state": e.from_state,
+             "to_state": e.to_state, "unit_code": e.unit.code if e.unit_id else None,
+             "note": e.note}
+            for e in events
+        ],
+        "supervisions": [
+            {"instruction": s.instruction, "due_date": s.due_date, "issued_at": s.issued_at,
+             "answer": s.answer, "answered_at": s.answered_at}
+            for s in appeal.supervisions.order_by("issued_at")
+        ],
+        "pending_extension_days": pending.days if pending else None,
+    }

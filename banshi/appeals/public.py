@@ -1,0 +1,47 @@
+"""What a resident may read about an appeal's progress: no names, no internal notes."""
+
+from .choices import Action, Rating, State
+from .models import Appeal, AppealEvent
+
+_PHRASES = {
+    Action.SUBMIT: "诉求已受理",
+    Action.ACCEPT: "承办单位已接单，正在办理",
+    Action.RETURN: "正在重新分派承办单位",
+    Action.ESCALATE: "已上报上级单位办理",
+    Action.RESOLVE: "承办单位已答复",
+    Action.REOPEN: "重新办理",
+    Action.SUPERVISE: "已列入领导督办",
+    Action.MERGE: "已与同类诉求合并办理",
+    Action.INVALIDATE: "经核实不予受理",
+}
+
+
+def public_note(event: AppealEvent) -> str | None:
+    """The resident-facing line for an event, or None when it is internal only."""
+    if event.action == Action.DISPATCH:
+        return f"已转交{event.unit.name}办理" if event.unit_id else "已派单"
+    if event.action == Action.FEEDBACK:
+        rating = event.data.get("rating")
+        return f"已评价：{Rating(rating).label}" if rating in Rating.values else "已评价"
+    if event.action == Action.EXTEND_DECISION:
+        return "办理期限已延长" if event.data.get("approved") else None
+    return _PHRASES.get(event.action)
+
+
+def public_timeline(appeal: Appeal) -> list[dict]:
+    """[{at, state, state_label, note}] for the resident's tracking page and API."""
+    events = appeal.events.select_related("unit").order_by("at", "id")
+    timeline = []
+    for event in events:
+        note = public_note(event)
+        if note is not None:
+            timeline.append({"at": event.at, "state": event.to_state,
+                             "state_label": State(event.to_state).label, "note": note})
+    return timeline
+
+
+def public_reply(appeal: Appeal) -> str:
+    """The reply, once given; a merged appeal shows the reply of the appeal it follows."""
+    if appeal.state == State.MERGED and appeal.merged_into_id:
+        return appeal.merged_into.reply
+    return appeal.reply if appeal.state in {State.RESOLVED, State.CLOSED} else ""
