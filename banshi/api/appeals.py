@@ -36,7 +36,8 @@ def _lookup(model, code: str | None, field: str, label: str):
 
 
 @router.post("", response={201: s.AppealCreated, 422: s.Error, 403: s.Error},
-             auth=optional_bearer, throttle=[ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)])
+             auth=optional_bearer,
+             throttle=[ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)])
 def submit(request, payload: s.AppealIn):
     user = caller(request)
     channel = payload.channel or Channel.ONLINE_FORM
