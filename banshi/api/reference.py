@@ -13,9 +13,14 @@ router = Router(tags=["reference"])
 @router.get("/units", response=list[s.UnitOut], auth=None)
 def units(request):
     return [
-        {"code": u.code, "name": u.name, "kind": u.kind, "level": u.level,
-         "parent_code": u.parent.code if u.parent_id else None,
-         "region_code": u.region.code if u.region_id else None}
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "level": u.level,
+            "parent_code": u.parent.code if u.parent_id else None,
+            "region_code": u.region.code if u.region_id else None,
+        }
         for u in Unit.objects.filter(is_active=True).select_related("parent", "region")
     ]
 
@@ -23,8 +28,12 @@ def units(request):
 @router.get("/regions", response=list[s.RegionOut], auth=None)
 def regions(request):
     return [
-        {"code": r.code, "name": r.name, "level": r.level,
-         "parent_code": r.parent.code if r.parent_id else None}
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "parent_code": r.parent.code if r.parent_id else None,
+        }
         for r in Region.objects.select_related("parent")
     ]
 
@@ -32,8 +41,13 @@ def regions(request):
 @router.get("/categories", response=list[s.CategoryOut], auth=None)
 def categories(request):
     return [
-        {"code": c.code, "name": c.name, "level": c.level,
-         "parent_code": c.parent.code if c.parent_id else None, "path": c.path_name}
+        {
+            "code": c.code,
+            "name": c.name,
+            "level": c.level,
+            "parent_code": c.parent.code if c.parent_id else None,
+            "path": c.path_name,
+        }
         for c in Category.objects.select_related("parent")
     ]
 

@@ -39,14 +39,25 @@ def appeal_detail(user, appeal: Appeal) -> dict:
     events = appeal.events.select_related("unit").order_by("at", "id")
     return appeal_out(user, appeal) | {
         "events": [
-            {"at": e.at, "actor": e.actor_label, "action": e.action, "from_state": e.from_state,
-             "to_state": e.to_state, "unit_code": e.unit.code if e.unit_id else None,
-             "note": e.note}
+            {
+                "at": e.at,
+                "actor": e.actor_label,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "unit_code": e.unit.code if e.unit_id else None,
+                "note": e.note,
+            }
             for e in events
         ],
         "supervisions": [
-            {"instruction": s.instruction, "due_date": s.due_date, "issued_at": s.issued_at,
-             "answer": s.answer, "answered_at": s.answered_at}
+            {
+                "instruction": s.instruction,
+                "due_date": s.due_date,
+                "issued_at": s.issued_at,
+                "answer": s.answer,
+                "answered_at": s.answered_at,
+            }
             for s in appeal.supervisions.order_by("issued_at")
         ],
         "pending_extension_days": pending.days if pending else None,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError
 
 from banshi.appeals.actions import ActionError
@@ -27,8 +27,9 @@ api.add_router("", reference.router)
 
 @api.exception_handler(ActionError)
 def action_error(request, exc: ActionError):
-    return api.create_response(request, {"detail": exc.message, "field": exc.field},
-                               status=exc.status)
+    return api.create_response(
+        request, {"detail": exc.message, "field": exc.field}, status=exc.status
+    )
 
 
 @api.exception_handler(Http404)
@@ -41,10 +42,15 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
-@api.post("/auth/token", response={200: s.TokenOut, 401: s.Error}, auth=None, tags=["auth"],
-          throttle=[ResidentThrottle("token", settings.BANSHI_TRACK_RATE)])
+@api.post(
+    "/auth/token",
+    response={200: s.TokenOut, 401: s.Error},
+    auth=None,
+    tags=["auth"],
+    throttle=[ResidentThrottle("token", settings.BANSHI_TRACK_RATE)],
+)
 def token(request, payload: s.TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"detail": "用户名或密码不正确"}
-    return 200, {"token": ApiToken.objects.issue(user)}
+        return Status(401, {"detail": "用户名或密码不正确"})
+    return Status(200, {"token": ApiToken.objects.issue(user)})
