@@ -15,11 +15,13 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
+    """138****1234 for a full number; a shorter one keeps at most its last 4 digits, so that
+    at least 4 digits are always hidden (67181234 -> ****1234)."""
     digits = re.sub(r"\D", "", phone or "")
-    if not digits:
-        return ""
-    if len(digits) >= 7:
+    if len(digits) >= 11:
         return digits[:3] + "****" + digits[-4:]
+    if len(digits) >= 8:
+        return "****" + digits[-4:]
     return "*" * len(digits)
 
 

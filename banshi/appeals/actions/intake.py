@@ -72,10 +72,12 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                   region=None, contact_name: str = "", contact_phone: str = "",
                   address: str = "", collected_at: dt.datetime | None = None,
                   photos: list[tuple[str, bytes]] | None = None, actor=None,
-                  external_id: str = "", category=None, aspect=None) -> tuple[Appeal, str]:
+                  external_id: str = "", category=None, aspect=None,
+                  label: str | None = None) -> tuple[Appeal, str]:
     """Create an appeal in state `submitted`; return it with its 6-digit query code.
 
     `actor` is None for a resident; staff entering offline appeals pass themselves.
+    `label` overrides the event's actor label (e.g. "批量导入" for an import without a user).
     """
     title = require_text(title, "title", "标题", 200)
     content = require_text(content, "content", "内容", 20000)
@@ -113,6 +115,6 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                                     size=len(data), sha256=hashlib.sha256(data).hexdigest())
             attachment.file.save(f"photo.{extension}", ContentFile(data), save=True)
         note = f"渠道：{appeal.get_channel_display()}"
-        record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note)
+        record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note, label=label)
     assert appeal.state == State.SUBMITTED
     return appeal, code

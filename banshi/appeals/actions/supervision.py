@@ -50,6 +50,7 @@ def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") ->
     require_dispatcher(actor)
     with transaction.atomic():
         appeal = locked(appeal)
+        require_state(appeal, HANDLING_STATES, "审批延期")
         request = appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
         if request is None:
             raise TransitionNotAllowed("没有待审批的延期申请")

@@ -7,7 +7,7 @@ from banshi.org import permissions
 from banshi.org.models import Unit
 
 from .. import deadlines
-from ..choices import HANDLING_STATES, Action, Rating, State
+from ..choices import HANDLING_STATES, Action, ExtensionStatus, Rating, State
 from ..models import Appeal, DeadlinePolicy
 from .base import (
     InvalidInput,
@@ -42,6 +42,7 @@ def _start_clock(appeal: Appeal, now) -> None:
     appeal.dispatched_at = now
     appeal.response_due_at = deadlines.response_due(now, hours)
     appeal.handling_due_at = deadlines.handling_due(now, days)
+    appeal.is_overdue = False  # a fresh clock; the sweep flags it again when this one runs out
 
 
 def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
@@ -95,6 +96,9 @@ def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
         appeal.accepted_at = None
         appeal.response_due_at = appeal.handling_due_at = None
         appeal.save()
+        # The unit's own extension request goes with it; the next unit asks afresh.
+        appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.REJECTED, decided_at=timezone.now())
         record(appeal, Action.RETURN, actor=actor, from_state=before, unit=unit, note=reason)
     return appeal
 
@@ -113,6 +117,8 @@ def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
         appeal.unit = parent
         appeal.state = State.DISPATCHED
         appeal.accepted_at = None
+        # The receiving unit gets its own response period; the handling deadline stays.
+        appeal.response_due_at = deadlines.response_due(timezone.now(), policy_for(appeal)[0])
         appeal.save()
         record(appeal, Action.ESCALATE, actor=actor, from_state=before, unit=parent,
                note=f"上报至{parent.name}：{note}")
@@ -176,6 +182,7 @@ def _reopen(appeal: Appeal, *, actor, note: str) -> Appeal:
     appeal.resolved_at = appeal.closed_at = None
     _, days = policy_for(appeal)
     appeal.handling_due_at = deadlines.handling_due(timezone.now(), days)
+    appeal.is_overdue = False
     appeal.save()
     record(appeal, Action.REOPEN, actor=actor, from_state=before, unit=appeal.unit, note=note)
     return appeal
@@ -215,6 +222,7 @@ def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
     with transaction.atomic():
         appeal = locked(appeal)
         require_state(appeal, {State.SUBMITTED, State.RETURNED, State.DISPATCHED}, "合并")
+        into = locked(into)  # its state now, not that of the object passed in
         if into.state in {State.MERGED, State.INVALID}:
             raise TransitionNotAllowed(
                 f"诉求{into.number}已{into.get_state_display()}，不能作为合并目标"
