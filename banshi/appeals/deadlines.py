@@ -14,12 +14,17 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=64)
+def _warn_no_calendar(year: int) -> None:
+    log.warning("no statutory calendar for %s; counting Monday-Friday", year)
+
+
 @lru_cache(maxsize=4096)
 def is_workday(day: dt.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        log.warning("no statutory calendar for %s; counting Monday-Friday", day.year)
+        _warn_no_calendar(day.year)
         return day.weekday() < 5
 
 

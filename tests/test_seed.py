@@ -1,0 +1,271 @@
+"""`banshi seed-demo` and `banshi import-taxonomy`: the demo district, its accounts and
+appeals, loaded twice without change; taxonomy files in CSV and xlsx."""
+
+import csv
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from openpyxl import Workbook
+
+from banshi.appeals import demo
+from banshi.appeals.choices import Action, Channel, Rating, State
+from banshi.appeals.models import (
+    Appeal,
+    AppealEvent,
+    Aspect,
+    Category,
+    DeadlinePolicy,
+    ExtensionRequest,
+    Supervision,
+)
+from banshi.org.choices import RegionLevel, Role, UnitKind
+from banshi.org.loaders import LoadError, load_regions, load_units
+from banshi.org.models import Region, Staff, Unit
+
+from .factories import HOSTILE
+
+APPEALS_DATA = Path(demo.__file__).parent / "data"
+REAL_TAXONOMY = Path(__file__).resolve().parents[2] / "shared/datasets/messageboard/taxonomy.xlsx"
+CHANNELS = {"online_form", "wechat_group", "qq_group", "platform", "hotline", "symposium",
+            "survey", "opinion_box", "household_visit", "walk_in"}
+MODELS = [Region, Unit, Category, Aspect, DeadlinePolicy, get_user_model(), Staff, Appeal,
+          AppealEvent, Supervision, ExtensionRequest]
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **({"appeals": 60} | options))
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def seeded(db):
+    return seed()
+
+
+def test_the_district_its_units_and_taxonomy(seeded):
+    communities = Region.objects.filter(level=RegionLevel.COMMUNITY).count()
+    assert communities >= 60
+    assert Region.objects.filter(level=RegionLevel.STREET).count() == 14
+    assert Region.objects.get(level=RegionLevel.DISTRICT).code == "410102"
+    assert Region.objects.count() == 1 + 14 + communities
+    kinds = {kind: Unit.objects.filter(kind=kind).count() for kind in UnitKind.values}
+    assert kinds == {"district": 1, "department": 57, "street": 14, "community": communities}
+    community = Unit.objects.filter(kind=UnitKind.COMMUNITY).select_related("parent").first()
+    assert community.path == f"district/{community.parent.code}/{community.code}/"
+    assert community.region.parent == community.parent.region
+    level_one = list(Category.objects.filter(level=1).order_by("code"))
+    assert [c.code for c in level_one] == [f"{n:02d}" for n in range(1, 16)]
+    with open(APPEALS_DATA / "taxonomy.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [c.name for c in level_one] == list(dict.fromkeys(r[0] for r in rows))
+    assert Category.objects.filter(level=3).count() == len({tuple(r) for r in rows})
+    for leaf in Category.objects.filter(level=3).select_related("parent__parent")[:50]:
+        assert leaf.code.startswith(leaf.parent.code) and len(leaf.code) == 6
+        assert leaf.parent.code.startswith(leaf.parent.parent.code)
+    assert list(Aspect.objects.values_list("code", flat=True)) == [f"a{n}" for n in range(1, 10)]
+    assert DeadlinePolicy.objects.filter(category__isnull=True).count() == 3
+    assert DeadlinePolicy.objects.filter(category__name="城乡建设", urgency="normal").exists()
+
+
+def test_accounts_for_every_role_and_unit(seeded):
+    User = get_user_model()
+    assert User.objects.count() == 4 + Unit.objects.count()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.staff.role == Role.ADMIN
+    for name in ("dispatcher", "leader", "inspector"):
+        assert User.objects.get(username=name).staff.role == name
+    for unit in Unit.objects.all():
+        staff = Staff.objects.get(user__username=unit.code)
+        assert (staff.role, staff.unit) == (Role.UNIT, unit)
+    assert User.objects.get(username="cgj").check_password(demo.DEMO_PASSWORD)
+    assert "banshi-demo" in seeded and "每个单位的账号名即单位代码" in seeded
+    assert "dispatcher" in seeded and "http://127.0.0.1:" in seeded
+
+
+def test_second_run_changes_nothing(seeded):
+    before = counts()
+    numbers = list(Appeal.objects.order_by("pk").values_list("number", "state", "unit_id"))
+    output = seed()
+    assert counts() == before
+    assert list(Appeal.objects.order_by("pk").values_list("number", "state", "unit_id")) == numbers
+    assert "新增 0" in output and "演示诉求已存在" in output
+
+
+def test_passwords_are_kept_unless_reset(seeded):
+    user = get_user_model().objects.get(username="jianshelu")
+    user.set_password("changed-by-the-unit")
+    user.save()
+    seed()
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-unit")
+    assert "重置密码" in seed(reset_passwords=True)
+    user.refresh_from_db()
+    assert user.check_password(demo.DEMO_PASSWORD)
+
+
+def test_demo_appeals_reach_every_state(seeded):
+    appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
+    assert appeals.count() == 60
+    assert set(appeals.values_list("state", flat=True)) == set(State.values)
+    assert set(appeals.values_list("channel", flat=True)) == CHANNELS
+    assert appeals.values("region__parent").distinct().count() == 14
+    assert appeals.filter(is_overdue=True).exists()
+    assert appeals.filter(rating=Rating.SATISFIED).exists()
+    merged = appeals.filter(state=State.MERGED).select_related("merged_into")
+    assert merged and all(a.merged_into.collected_at <= a.collected_at for a in merged)
+    assert Supervision.objects.exists() and ExtensionRequest.objects.exists()
+    actions = set(AppealEvent.objects.values_list("action", flat=True))
+    assert {Action.RETURN, Action.FEEDBACK, Action.MERGE, Action.INVALIDATE, Action.OVERDUE,
+            Action.SUPERVISE} <= actions
+    ages = [timezone.now() - at for at in appeals.values_list("collected_at", flat=True)]
+    assert max(ages) > dt.timedelta(days=60) and min(ages) < dt.timedelta(days=14)
+    assert all(age > dt.timedelta(0) for age in ages)
+    submitted = appeals.filter(state=State.SUBMITTED)
+    assert not submitted.exclude(category=None).exists()  # left for triage
+    assert not appeals.filter(state=State.CLOSED, unit=None).exists()
+
+
+def test_event_chains_are_consistent(seeded):
+    for appeal in Appeal.objects.prefetch_related("events"):
+        events = sorted(appeal.events.all(), key=lambda e: e.pk)
+        assert events[0].action == Action.SUBMIT and events[0].from_state == ""
+        previous = ""
+        for event in events:
+            assert event.from_state == previous, (appeal.number, event.action)
+            previous = event.to_state
+        assert previous == appeal.state
+
+
+def test_returns_and_reopens_are_recorded(db):
+    seed(appeals=200)
+    appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
+    assert appeals.filter(reopen_count__gt=0).exists()  # 不满意 → 重新办理
+    assert appeals.filter(rating=Rating.BASICALLY_SATISFIED).exists()
+    assert AppealEvent.objects.filter(action=Action.ESCALATE).exists()
+    returned_then_closed = appeals.filter(state=State.CLOSED, events__action=Action.RETURN)
+    assert returned_then_closed.exists()
+    assert appeals.filter(channel=Channel.ONLINE_FORM, created_by=None).exists()
+    assert not appeals.filter(channel=Channel.SYMPOSIUM, collector_unit=None).exists()
+
+
+def test_too_few_appeals_is_refused(db):
+    with pytest.raises(CommandError):
+        call_command("seed_demo", appeals=5, stdout=StringIO())
+    assert not Appeal.objects.exists()
+
+
+# ---------------------------------------------------------------- loaders and import
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_units_follow_a_moved_parent(db, tmp_path):
+    regions = write_csv(tmp_path / "regions.csv", ["code", "name", "level", "parent_code"], [
+        ["c1", HOSTILE[0], "community", "s1"],  # child before parent: loaded after it
+        ["d", "区", "district", ""], ["s1", "一街道", "street", "d"],
+        ["s2", "二街道", "street", "d"],
+    ])
+    header = ["code", "name", "kind", "parent_code", "region_code"]
+    rows = [["top", "专班", "district", "", "d"], ["s1", "一街道办", "street", "top", "s1"],
+            ["s2", "二街道办", "street", "top", "s2"], ["c1", "一社区", "community", "s1", "c1"]]
+    assert load_regions(regions)["created"] == 4
+    assert Region.objects.get(code="c1").name == HOSTILE[0]
+    assert load_units(write_csv(tmp_path / "units.csv", header, rows))["created"] == 4
+    assert load_units(tmp_path / "units.csv")["updated"] == 0
+    rows[3][3] = "s2"
+    assert load_units(write_csv(tmp_path / "units.csv", header, rows))["updated"] == 1
+    assert Unit.objects.get(code="c1").path == "top/s2/c1/"
+
+
+def test_loader_names_the_bad_line(db, tmp_path):
+    bad = write_csv(tmp_path / "regions.csv", ["code", "name", "level", "parent_code"],
+                    [["d", "区", "district", ""], ["x", "某地", "village", "d"]])
+    with pytest.raises(LoadError, match="第3行"):
+        load_regions(bad)
+    orphan = write_csv(tmp_path / "r2.csv", ["code", "name", "level", "parent_code"],
+                       [["x", "某地", "street", "nowhere"]])
+    with pytest.raises(LoadError, match="nowhere"):
+        load_regions(orphan)
+    assert not Region.objects.exists()
+
+
+def taxonomy_xlsx(path: Path, rows: list[list]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["一级分类", "二级分类", "三级分类"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def import_taxonomy(path: Path, *args) -> str:
+    out = StringIO()
+    call_command("import_taxonomy", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_taxonomy_xlsx_is_idempotent_and_additive(db, tmp_path):
+    first = taxonomy_xlsx(tmp_path / "t.xlsx", [
+        ["城乡建设", "市政管理", "路灯"],
+        [None, None, "井盖"],                      # merged cells read as blanks
+        ["\u3000城乡建设 ", "物业管理\xa0", "收费"],  # padding is not part of a name
+        ["环境保护", HOSTILE[0], HOSTILE[1]],
+        ["交通运输", None, None],
+        [None, None, None],
+    ])
+    assert "新增分类 10 个" in import_taxonomy(first)
+    codes = dict(Category.objects.values_list("path_name", "code"))
+    assert codes["城乡建设"] == "01" and codes["环境保护"] == "02" and codes["交通运输"] == "03"
+    assert codes["城乡建设/市政管理/井盖"] == "010102"
+    assert codes["城乡建设/物业管理/收费"] == "010201"
+    assert codes[f"环境保护/{HOSTILE[0]}/{HOSTILE[1]}"] == "020101"
+    assert "新增分类 0 个" in import_taxonomy(first)
+    second = write_csv(tmp_path / "t.csv", ["一级分类", "二级分类", "三级分类"],
+                       [["政法", "治安", "噪声"], ["城乡建设", "市政管理", "路灯"],
+                        ["城乡建设", "市政管理", "道路"]])
+    assert "试运行" in import_taxonomy(second, "--dry-run")
+    assert not Category.objects.filter(name="政法").exists()
+    assert "新增分类 4 个" in import_taxonomy(second)
+    codes = dict(Category.objects.values_list("path_name", "code"))
+    assert codes["政法"] == "04" and codes["城乡建设/市政管理/道路"] == "010103"
+    assert codes["城乡建设/市政管理/路灯"] == "010101"  # never renumbered
+
+
+def test_import_taxonomy_refuses_bad_files(db, tmp_path):
+    with pytest.raises(CommandError, match="不存在"):
+        import_taxonomy(tmp_path / "missing.xlsx")
+    too_long = taxonomy_xlsx(tmp_path / "long.xlsx", [["城乡建设", HOSTILE[4], "x"]])
+    with pytest.raises(CommandError, match="超过100个字符"):
+        import_taxonomy(too_long)
+    orphan = taxonomy_xlsx(tmp_path / "orphan.xlsx", [["城乡建设", None, "路灯"]])
+    with pytest.raises(CommandError, match="缺少上级分类"):
+        import_taxonomy(orphan)
+    (tmp_path / "t.json").write_text("{}")
+    with pytest.raises(CommandError, match="csv"):
+        import_taxonomy(tmp_path / "t.json")
+    assert not Category.objects.exists()
+
+
+@pytest.mark.skipif(not REAL_TAXONOMY.exists(), reason="shared dataset not present")
+def test_import_the_real_taxonomy(db):
+    import_taxonomy(REAL_TAXONOMY)
+    assert [Category.objects.filter(level=n).count() for n in (1, 2, 3)] == [15, 118, 517]
+    assert Category.objects.get(code="01").name == "城乡建设"
+    assert "新增分类 0 个" in import_taxonomy(REAL_TAXONOMY)
