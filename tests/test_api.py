@@ -12,7 +12,6 @@ from banshi.org.models import ApiToken
 from .factories import HOSTILE, PASSWORD, dispatched, resolved, with_code
 
 API = "/api/v1"
-pytestmark = pytest.mark.urls("tests.urls_api_only")
 
 
 class Caller:

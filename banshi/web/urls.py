@@ -1,8 +1,24 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import case, ledger, resident, staff
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", resident.landing, name="landing"),
+    path("h5/submit/", resident.submit, name="submit"),
+    path("h5/track/", resident.track, name="track"),
+    path("h5/track/rate/", resident.rate, name="rate"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", staff.home, name="home"),
+    path("staff/supervision/", staff.supervision_board, name="supervision"),
+    path("staff/import/", staff.import_view, name="import"),
+    path("staff/appeals/", ledger.ledger, name="ledger"),
+    path("staff/appeals/export.xlsx", ledger.export, name="export"),
+    path("staff/appeals/new/", staff.entry, name="entry"),
+    path("staff/appeals/<str:number>/", case.case, name="case"),
+    path("staff/appeals/<str:number>/photos/<int:attachment_id>/", case.photo, name="photo"),
+    path("staff/appeals/<str:number>/act/<slug:action>/", case.act, name="act"),
 ]

@@ -1,0 +1,123 @@
+"""The staff's work pages: the role's workbench, the 督办 board, offline entry and import."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from banshi.appeals import actions
+from banshi.appeals.choices import HANDLING_STATES, Action, ExtensionStatus, State
+from banshi.appeals.ledger.importer import import_appeals
+from banshi.appeals.models import Appeal, AppealEvent, ExtensionRequest, Supervision
+from banshi.org import permissions
+from banshi.org.choices import Role
+
+from ..forms import EntryForm, ImportForm, apply_action_error
+from .common import dispatcher_required, staff_required
+
+QUEUE_LIMIT = 200
+
+
+def _dispatch_queue(user) -> dict:
+    queue = list(Appeal.objects.visible_to(user)
+                 .filter(state__in=[State.SUBMITTED, State.RETURNED])
+                 .select_related("region__parent").order_by("collected_at", "id")[:QUEUE_LIMIT])
+    returned = [a.pk for a in queue if a.state == State.RETURNED]
+    reasons = {}
+    for event in (AppealEvent.objects.filter(appeal_id__in=returned, action=Action.RETURN)
+                  .select_related("unit").order_by("at", "id")):
+        reasons[event.appeal_id] = event  # the latest return wins
+    for appeal in queue:
+        appeal.return_event = reasons.get(appeal.pk)
+    counts = dict(Appeal.objects.visible_to(user).values_list("state")
+                  .annotate(n=Count("id")).order_by())
+    extensions = (ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+                  .select_related("appeal__unit").order_by("requested_at"))
+    return {
+        "queue": queue,
+        "counts": [(State(s).label, counts.get(s, 0)) for s in
+                   (State.SUBMITTED, State.RETURNED, State.DISPATCHED, State.IN_PROGRESS,
+                    State.RESOLVED, State.CLOSED)],
+        "overdue_count": Appeal.objects.visible_to(user).filter(
+            is_overdue=True, state__in=HANDLING_STATES).count(),
+        "extensions": extensions,
+    }
+
+
+def _unit_todo(unit) -> dict:
+    mine = Appeal.objects.filter(unit=unit).select_related("region__parent", "category")
+    return {
+        "to_accept": mine.filter(state=State.DISPATCHED).order_by("response_due_at", "id"),
+        "in_progress": mine.filter(state=State.IN_PROGRESS).order_by("handling_due_at", "id"),
+        "supervisions": Supervision.objects.filter(appeal__unit=unit, answered_at__isnull=True)
+        .select_related("appeal").order_by("due_date", "id"),
+        "extensions": ExtensionRequest.objects.filter(appeal__unit=unit,
+                                                      status=ExtensionStatus.PENDING)
+        .select_related("appeal").order_by("requested_at"),
+    }
+
+
+def board_context(user) -> dict:
+    """Open overdue cases grouped by unit, and open 督办 orders, as `user` may see them."""
+    visible = Appeal.objects.visible_to(user)
+    overdue = (visible.filter(is_overdue=True, state__in=HANDLING_STATES)
+               .select_related("unit", "region__parent")
+               .order_by("unit__path", "handling_due_at", "id"))
+    groups = [(unit, list(rows)) for unit, rows in groupby(overdue, key=lambda a: a.unit)]
+    orders = (Supervision.objects.filter(appeal__in=visible, answered_at__isnull=True)
+              .select_related("appeal__unit", "issued_by").order_by("due_date", "id"))
+    return {"overdue_groups": groups, "orders": orders, "today": timezone.localdate()}
+
+
+@staff_required
+def home(request):
+    role = permissions.role_of(request.user)
+    context = {"role_label": Role(role).label, "unit": permissions.unit_of(request.user)}
+    if permissions.is_dispatcher(request.user):
+        context |= _dispatch_queue(request.user) | {"panel": "dispatch"}
+    elif role == Role.UNIT and context["unit"] is not None:
+        context |= _unit_todo(context["unit"]) | {"panel": "unit"}
+    else:
+        context |= board_context(request.user) | {"panel": "board"}
+    return render(request, "web/staff/home.html", context)
+
+
+@staff_required
+def supervision_board(request):
+    return render(request, "web/staff/supervision.html", board_context(request.user))
+
+
+@staff_required
+def entry(request):
+    if not permissions.can_enter_offline(request.user):
+        return render(request, "web/staff/forbidden.html", status=403)
+    unit = permissions.unit_of(request.user)
+    posted = request.method == "POST"
+    form = EntryForm(request.POST, request.FILES, unit=unit) if posted else EntryForm(unit=unit)
+    if posted and form.is_valid():
+        try:
+            appeal, code = actions.submit_appeal(
+                actor=request.user, channel=form.cleaned_data["channel"],
+                collected_at=form.collected_at(), **form.appeal_fields())
+        except actions.ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, f"已录入诉求 {appeal.number}，查询码 {code}，"
+                                      "请告知群众妥善保存")
+            return redirect("web:case", number=appeal.number)
+    status = 422 if posted else 200
+    return render(request, "web/staff/entry.html", {"form": form}, status=status)
+
+
+@dispatcher_required
+def import_view(request):
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
+    report = None
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_appeals(upload, filename=upload.name, actor=request.user,
+                                all_or_nothing=form.cleaned_data["all_or_nothing"])
+    return render(request, "web/staff/import.html", {"form": form, "report": report})
