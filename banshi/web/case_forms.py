@@ -76,10 +76,11 @@ class ActionForm(forms.Form):
 
     @classmethod
     def offered(cls, user, appeal: Appeal) -> bool:
-        raise NotImplementedError
+        """Deny by default: a form that does not say when it applies is never shown."""
+        return False
 
     def perform(self):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define perform()")
 
     @property
     def submit_label(self) -> str:
