@@ -71,9 +71,40 @@ class Action(models.TextChoices):
     MERGE = "merge", "合并"
     INVALIDATE = "invalidate", "作废"
     CLASSIFY = "classify", "分类"
+    LINK_PROBLEM = "link_problem", "并入共性问题"
+    UNDO_DISPATCH = "undo_dispatch", "撤销自动派单"
 
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "未批准"
+
+
+class TriageSource(models.TextChoices):
+    HUMAN = "human", "人工"
+    AUTO = "auto", "自动"
+    IMPORT = "import", "导入"
+
+
+class ProblemStatus(models.TextChoices):
+    CANDIDATE = "candidate", "待确认"
+    OPEN = "open", "整改中"
+    RESOLVED = "resolved", "已解决"
+    REJECTED = "rejected", "已驳回"
+
+
+class ProblemSource(models.TextChoices):
+    DETECTED = "detected", "自动发现"
+    MANUAL = "manual", "人工创建"
+
+
+class ProblemAction(models.TextChoices):
+    DETECT = "detect", "自动发现"
+    CREATE = "create", "创建"
+    CONFIRM = "confirm", "确认"
+    EDIT = "edit", "修改"
+    REJECT = "reject", "驳回"
+    LINK = "link", "关联诉求"
+    MILESTONE = "milestone", "整改进度"
+    RESOLVE = "resolve", "整改完成"

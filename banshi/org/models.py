@@ -16,6 +16,7 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
     )
+    neighbours = models.ManyToManyField("self", blank=True, verbose_name="相邻社区")
 
     class Meta:
         ordering = ["code"]

@@ -7,7 +7,7 @@ from banshi.org import permissions
 from banshi.org.models import Unit
 
 from .. import deadlines
-from ..choices import HANDLING_STATES, Action, ExtensionStatus, Rating, State
+from ..choices import HANDLING_STATES, Action, ExtensionStatus, Rating, State, TriageSource
 from ..models import Appeal, DeadlinePolicy
 from .base import (
     InvalidInput,
@@ -56,6 +56,7 @@ def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
         require_state(appeal, {State.SUBMITTED, State.RETURNED, State.DISPATCHED}, "派单")
         before = appeal.state
         appeal.category = category or appeal.category
+        appeal.triage_source = TriageSource.HUMAN
         appeal.aspect = aspect or appeal.aspect
         appeal.urgency = urgency or appeal.urgency
         appeal.unit = unit

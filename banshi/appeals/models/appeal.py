@@ -10,13 +10,14 @@ from banshi.org import permissions
 from banshi.org.choices import UnitKind
 from banshi.org.models import Region, Unit
 
-from .choices import (
+from ..choices import (
     HANDLING_STATES,
     Action,
     Channel,
     ExtensionStatus,
     Rating,
     State,
+    TriageSource,
     Urgency,
 )
 
@@ -190,6 +191,23 @@ class Appeal(models.Model):
     merged_into = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="merged_appeals",
         verbose_name="合并至",
+    )
+    problem = models.ForeignKey(
+        "appeals.Problem", models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name="共性问题",
+    )
+    likes = models.PositiveIntegerField("点赞数", default=0)
+    # Triage: what the model suggested (top-3 per level, units with reasons), by which
+    # version, and whether the category in use was set by a person or automatically.
+    suggestion = models.JSONField("智能建议", default=dict, blank=True)
+    suggested_category = models.ForeignKey(
+        Category, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="建议分类",
+    )
+    suggestion_confidence = models.FloatField("建议置信度", null=True, blank=True)
+    suggestion_model = models.CharField("模型版本", max_length=64, blank=True)
+    triage_source = models.CharField(
+        "分类来源", max_length=8, choices=TriageSource.choices, blank=True
     )
 
     objects = AppealQuerySet.as_manager()

@@ -1,0 +1,25 @@
+"""The appeals part's tables: appeals and their events, taxonomy, problems, triage records."""
+
+from .appeal import (
+    Appeal,
+    AppealEvent,
+    AppealQuerySet,
+    Aspect,
+    Attachment,
+    Category,
+    DailyCounter,
+    DeadlinePolicy,
+    ExtensionRequest,
+    Supervision,
+    hash_query_code,
+    photo_path,
+)
+from .problem import Milestone, Problem, ProblemEvent
+from .triage import AutoDispatchRule, RoutingRule, TriageModelVersion
+
+__all__ = [
+    "Appeal", "AppealEvent", "AppealQuerySet", "Aspect", "Attachment", "AutoDispatchRule",
+    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "Milestone", "Problem",
+    "ProblemEvent", "RoutingRule", "Supervision", "TriageModelVersion", "hash_query_code",
+    "photo_path",
+]
