@@ -280,6 +280,7 @@ def test_message_board_first_level_label_sets_a_known_category(d, tmp_path):
     assert import_appeals(path, filename=path.name).imported == 2
     assert list(Appeal.objects.order_by("id").values_list("category", flat=True)) == [
         d.cat_city.pk, None]
+    assert list(Appeal.objects.order_by("id").values_list("likes", flat=True)) == [3, 0]
 
 
 def test_duplicate_message_numbers_are_skipped(d, tmp_path):

@@ -73,7 +73,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                   address: str = "", collected_at: dt.datetime | None = None,
                   photos: list[tuple[str, bytes]] | None = None, actor=None,
                   external_id: str = "", category=None, aspect=None,
-                  label: str | None = None) -> tuple[Appeal, str]:
+                  label: str | None = None, likes: int = 0) -> tuple[Appeal, str]:
     """Create an appeal in state `submitted`; return it with its 6-digit query code.
 
     `actor` is None for a resident; staff entering offline appeals pass themselves.
@@ -109,6 +109,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             external_id=external_id,
             category=category,
             aspect=aspect,
+            likes=max(0, likes),
         )
         for data, content_type, extension in checked:
             attachment = Attachment(appeal=appeal, content_type=content_type, extension=extension,

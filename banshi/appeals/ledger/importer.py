@@ -126,7 +126,18 @@ def check_row(check: RowCheck, layout: Layout, lookups: Lookups) -> dict:
         fields["external_id"] = check.limited(
             layout.external_id, external_id, MAX_EXTERNAL_ID, "编号")
     fields |= lookups.resolve(check, layout)
+    if likes := _likes(check):
+        fields["likes"] = likes
     return fields
+
+
+def _likes(check: RowCheck) -> int:
+    """点赞数 of a message-board row (0 when absent or not a number)."""
+    value = check.values.get("点赞数")
+    try:
+        return max(0, int(float(value))) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _validate(rows, layout: Layout, lookups: Lookups, report: ImportReport) -> list[Candidate]:
