@@ -22,11 +22,11 @@ from banshi.appeals.models import Appeal, AppealEvent, DailyCounter
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
+from .datasets import MESSAGEBOARD
 from .factories import HOSTILE, resolved
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DATASET = (Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "messageboard"
-           / "messages_with_replies.xlsx").resolve()
+DATASET = MESSAGEBOARD / "messages_with_replies.xlsx"
 BOARD_HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
 LEDGER_HEADER = ["收到时间", "诉求人", "所在社区", "街道", "标题", "内容", "渠道",
                  "一级分类", "二级分类", "三级分类", "办实事方向"]

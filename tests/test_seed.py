@@ -28,10 +28,11 @@ from banshi.org.choices import RegionLevel, Role, UnitKind
 from banshi.org.loaders import LoadError, load_regions, load_units
 from banshi.org.models import Region, Staff, Unit
 
+from .datasets import MESSAGEBOARD
 from .factories import HOSTILE
 
 APPEALS_DATA = Path(demo.__file__).parent / "data"
-REAL_TAXONOMY = Path(__file__).resolve().parents[2] / "shared/datasets/messageboard/taxonomy.xlsx"
+REAL_TAXONOMY = MESSAGEBOARD / "taxonomy.xlsx"
 CHANNELS = {"online_form", "wechat_group", "qq_group", "platform", "hotline", "symposium",
             "survey", "opinion_box", "household_visit", "walk_in"}
 MODELS = [Region, Unit, Category, Aspect, DeadlinePolicy, get_user_model(), Staff, Appeal,
@@ -263,7 +264,7 @@ def test_import_taxonomy_refuses_bad_files(db, tmp_path):
     assert not Category.objects.exists()
 
 
-@pytest.mark.skipif(not REAL_TAXONOMY.exists(), reason="shared dataset not present")
+@pytest.mark.skipif(not REAL_TAXONOMY.exists(), reason=f"dataset not found at {REAL_TAXONOMY}")
 def test_import_the_real_taxonomy(db):
     import_taxonomy(REAL_TAXONOMY)
     assert [Category.objects.filter(level=n).count() for n in (1, 2, 3)] == [15, 118, 517]
