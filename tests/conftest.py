@@ -20,6 +20,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_now():
+    """Background tasks (huey) run at once, in process, during tests."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = before
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

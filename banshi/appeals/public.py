@@ -12,6 +12,7 @@ _PHRASES = {
     Action.REOPEN: "重新办理",
     Action.SUPERVISE: "已列入领导督办",
     Action.MERGE: "已与同类诉求合并办理",
+    Action.LINK_PROBLEM: "已与同类诉求合并办理",
     Action.INVALIDATE: "经核实不予受理",
 }
 

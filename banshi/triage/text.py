@@ -1,24 +1,46 @@
-"""Text normalisation for appeals: whitespace, width, salutations and boilerplate."""
+"""Text normalisation for appeals: whitespace, width, salutations and boilerplate.
+
+``normalise`` is the one form every part of triage reads. It is conservative on purpose: it
+removes what carries no meaning (padding, full-width forms, "尊敬的领导：您好！", a closing
+"谢谢！") but keeps whom the resident addresses ("教育局秦局长：") and never eats into the
+message itself, so a title such as "感谢关怀再就业！" or "请A7县星沙街办事处领导回复！" survives.
+"""
 
 import re
 import unicodedata
 
-# Whitespace as it appears in message-board exports: \n \t, U+3000, NBSP, zero-width.
-_SPACE = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff]+")
-_SALUTATION = re.compile(
-    r"^(尊敬的|敬爱的|亲爱的)?[\u4e00-\u9fa5A-Za-z0-9]{0,12}?"
-    r"(领导|书记|市长|区长|县长|镇长|局长|主任|同志|工作人员|相关部门|有关部门|政府)"
-    r"(们)?(您好|你们好|你好|好)?[,，:：!！。\s]*"
+# Whitespace as it appears in message-board exports: \n \t, U+3000, NBSP, zero-width marks.
+_SPACE = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
+# NFKC leaves a few look-alikes that residents type in Chinese text.
+_TRANSLATE = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "～": "~"})
+_PUNCT = r"[,，:：!！。.、;；\s]"
+_HONORIFIC = r"(?:尊敬的|敬爱的|亲爱的|尊贵的)"
+# Whom a letter is addressed to when it names nobody in particular.
+_GENERIC = (
+    r"(?:各位|各级|上级|相关|有关|市|区|县|政府)?"
+    r"(?:领导|部门|工作人员|同志|政府|负责人|朋友|网友|管理员|版主)(?:们|同志|干部)?"
 )
-_GREETING = re.compile(r"^(您好|你好|你们好)[,，:：!！。\s]*")
+_GREETING = r"(?:您好|你好|您们好|你们好|大家好|早上好|下午好|晚上好)"
+_LEADING = [
+    # "尊敬的领导：您好！" / "各位领导：" / "领导您好，" — a salutation to nobody in particular.
+    re.compile(rf"^{_HONORIFIC}?{_GENERIC}\s*(?:(?:{_GREETING}|好)?(?:{_PUNCT}+|$)|{_GREETING})"),
+    # "尊敬的胡厅长：您好！" keeps "胡厅长：" (it tells which department is meant).
+    re.compile(rf"^{_HONORIFIC}"),
+    re.compile(rf"^{_GREETING}{_PUNCT}*"),
+    re.compile(rf"^([^,，。!！?？]{{1,20}}?[:：,，]\s*){_GREETING}{_PUNCT}*"),
+]
 _CLOSING = re.compile(
-    r"[,，。!！\s]*(谢谢|感谢|万分感谢|非常感谢|麻烦了|辛苦了)[\u4e00-\u9fa5]{0,8}?[!！。~～\s]*$"
+    r"(?:^|(?<=[,，。.!！?？~\s]))"
+    r"(?:(?:谢谢|多谢|感谢|非常感谢|万分感谢|十分感谢|先谢谢|在此谢谢)(?:您|你们|您们|领导|各位领导|政府)?"
+    r"(?:了|啦)?|辛苦了|麻烦了|此致敬礼|此致|敬礼)"
+    r"[,，。.!！~\s]*$"
 )
+_TAIL = 48  # a closing is short; looking only at the tail keeps long texts cheap
 
 
 def fold_width(text: str) -> str:
     """Full-width ASCII letters, digits and punctuation to half-width (NFKC), lower-cased."""
-    return unicodedata.normalize("NFKC", text).lower()
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
 
 
 def collapse_space(text: str) -> str:
@@ -30,9 +52,14 @@ def strip_boilerplate(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _SALUTATION.sub("", text, count=1)
-        text = _GREETING.sub("", text, count=1)
-    return _CLOSING.sub("", text)
+        for pattern in _LEADING:
+            text = pattern.sub(r"\1" if pattern.groups else "", text, count=1).lstrip()
+    previous = None
+    while previous != text:
+        previous = text
+        head, tail = text[:-_TAIL], text[-_TAIL:]
+        text = head + _CLOSING.sub("", tail, count=1).rstrip(" ,，、")
+    return text
 
 
 def normalise(text: str | None) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from banshi.appeals import actions
 from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
+from banshi.appeals.actions.triage import is_auto_dispatched
 from banshi.appeals.choices import (
     HANDLING_STATES,
     OPEN_STATES,
@@ -102,6 +103,22 @@ class DispatchForm(ActionForm):
         self.fields["urgency"].initial = self.appeal.urgency
         if self.appeal.unit_id:
             self.fields["unit"].initial = self.appeal.unit.code
+        self._suggest()
+
+    def _suggest(self):
+        """Pre-select the model's top suggestion and say why (see banshi.appeals.suggest)."""
+        suggestion = self.appeal.suggestion or {}
+        units = suggestion.get("units") or []
+        if units:
+            self.fields["unit"].help_text = f"建议：{units[0]['name']}（{units[0]['reason']}）"
+            if not self.appeal.unit_id:
+                self.fields["unit"].initial = units[0]["code"]
+        categories = suggestion.get("categories") or []
+        if categories:
+            self.fields["category"].help_text = "建议：" + " / ".join(
+                f"{c['name']} {c['p']:.0%}" for c in categories)
+        if self.appeal.suggested_category_id and not self.appeal.category_id:
+            self.fields["category"].initial = self.appeal.suggested_category.code
 
     @classmethod
     def offered(cls, user, appeal):
@@ -302,6 +319,19 @@ class MergeForm(ActionForm):
                              note=self.cleaned_data["note"])
 
 
+class UndoAutoDispatchForm(ActionForm):
+    label, done, danger = "撤销自动派单", "已撤销自动派单，诉求回到待派单", True
+    note = note_field()
+
+    @classmethod
+    def offered(cls, user, appeal):
+        return permissions.is_dispatcher(user) and is_auto_dispatched(appeal)
+
+    def perform(self):
+        return actions.undo_auto_dispatch(self.appeal, actor=self.user,
+                                          note=self.cleaned_data["note"])
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "dispatch": DispatchForm,
     "accept": AcceptForm,
@@ -316,6 +346,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "reopen": ReopenForm,
     "invalidate": InvalidateForm,
     "merge": MergeForm,
+    "undo-auto-dispatch": UndoAutoDispatchForm,
 }
 
 

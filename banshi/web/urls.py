@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import case, ledger, resident, staff
+from .views import case, ledger, problems, resident, staff
 
 app_name = "web"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("staff/appeals/<str:number>/", case.case, name="case"),
     path("staff/appeals/<str:number>/photos/<int:attachment_id>/", case.photo, name="photo"),
     path("staff/appeals/<str:number>/act/<slug:action>/", case.act, name="act"),
+    path("staff/appeals/<str:number>/problem/", problems.link_from_case, name="case-problem"),
+    path("staff/problems/", problems.problem_list, name="problems"),
+    path("staff/problems/new/", problems.problem_new, name="problem-new"),
+    path("staff/problems/<str:code>/", problems.problem_detail, name="problem"),
+    path("staff/problems/<str:code>/act/<slug:action>/", problems.problem_act,
+         name="problem-act"),
 ]

@@ -2,6 +2,18 @@
 
 from .base import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
 from .intake import check_photos, sniff_photo, submit_appeal
+from .problems import (
+    add_milestone,
+    confirm_candidate,
+    create_problem,
+    edit_problem,
+    link_appeal,
+    merge_into_problem,
+    record_candidates,
+    reject_candidate,
+    resolve_problem,
+    update_milestone,
+)
 from .supervision import (
     answer_supervision,
     decide_extension,
@@ -9,6 +21,7 @@ from .supervision import (
     request_extension,
     supervise,
 )
+from .triage import maybe_auto_dispatch, record_suggestion, undo_auto_dispatch
 from .workflow import (
     accept,
     dispatch,
@@ -24,6 +37,11 @@ from .workflow import (
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
     "accept", "answer_supervision", "check_photos", "decide_extension", "dispatch", "escalate",
-    "invalidate", "mark_overdue", "merge", "record_feedback", "reopen", "request_extension",
-    "resolve", "return_", "sniff_photo", "submit_appeal", "supervise",
+    "invalidate", "mark_overdue", "maybe_auto_dispatch", "merge", "record_feedback",
+    "record_suggestion", "reopen", "request_extension", "resolve", "return_", "sniff_photo",
+    "submit_appeal", "supervise", "undo_auto_dispatch",
+    # 共性问题
+    "add_milestone", "confirm_candidate", "create_problem", "edit_problem", "link_appeal",
+    "merge_into_problem", "record_candidates", "reject_candidate", "resolve_problem",
+    "update_milestone",
 ]

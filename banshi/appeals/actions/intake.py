@@ -117,5 +117,13 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             attachment.file.save(f"photo.{extension}", ContentFile(data), save=True)
         note = f"渠道：{appeal.get_channel_display()}"
         record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note, label=label)
+        transaction.on_commit(lambda: _triage_later(appeal.pk))
     assert appeal.state == State.SUBMITTED
     return appeal, code
+
+
+def _triage_later(appeal_id: int) -> None:
+    """Queue the model's suggestion (and a possible automatic dispatch) for the worker."""
+    from ..tasks import triage_appeal  # tasks imports the actions
+
+    triage_appeal(appeal_id)

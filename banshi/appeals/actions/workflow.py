@@ -20,6 +20,7 @@ from .base import (
     require_state,
     require_text,
 )
+from .problems import answer_merged
 
 DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS = 24, 15
 
@@ -45,18 +46,32 @@ def _start_clock(appeal: Appeal, now) -> None:
     appeal.is_overdue = False  # a fresh clock; the sweep flags it again when this one runs out
 
 
+DISPATCHABLE = {State.SUBMITTED, State.RETURNED, State.DISPATCHED}
+
+
 def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
              urgency: str | None = None, note: str = "", label: str | None = None) -> Appeal:
     """派单: send the appeal to a unit, setting its category, aspect and deadlines."""
     require_dispatcher(actor)
+    return _dispatch(appeal, unit=unit, actor=actor, label=label, category=category,
+                     aspect=aspect, urgency=urgency, note=note)
+
+
+def _dispatch(appeal: Appeal, *, unit: Unit, actor, label: str | None = None, category=None,
+              aspect=None, urgency: str | None = None, note: str = "", data: dict | None = None,
+              source: str = TriageSource.HUMAN, states=DISPATCHABLE) -> Appeal:
+    """The dispatch itself, for a person (`dispatch`) or the automatic path (actions.triage).
+
+    The caller has checked the actor's right; `data` is added to the event's data.
+    """
     if not unit.is_active:
         raise InvalidInput(f"承办单位“{unit.name}”已停用", "unit_code")
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.SUBMITTED, State.RETURNED, State.DISPATCHED}, "派单")
+        require_state(appeal, states, "派单")
         before = appeal.state
         appeal.category = category or appeal.category
-        appeal.triage_source = TriageSource.HUMAN
+        appeal.triage_source = source
         appeal.aspect = aspect or appeal.aspect
         appeal.urgency = urgency or appeal.urgency
         appeal.unit = unit
@@ -65,8 +80,9 @@ def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
         appeal.save()
         text = f"派至{unit.name}({unit.level_label})" + (f"：{note.strip()}" if note else "")
         record(appeal, Action.DISPATCH, actor=actor, from_state=before, unit=unit, note=text,
+               label=label,
                data={"category": appeal.category.code if appeal.category_id else None,
-                     "aspect": appeal.aspect.code if appeal.aspect_id else None})
+                     "aspect": appeal.aspect.code if appeal.aspect_id else None} | (data or {}))
     return appeal
 
 
@@ -139,6 +155,8 @@ def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
         appeal.save()
         record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
                unit=appeal.unit, note=reply)
+        # Appeals merged into this one get the same reply, each with its own event.
+        answer_merged(appeal, actor=actor, reply=reply, unit=appeal.unit, now=appeal.resolved_at)
     return appeal
 
 

@@ -1,0 +1,28 @@
+"""The case page's 共性问题 box: the appeal's problem and, for the dispatcher, the form to
+merge an open appeal into one."""
+
+from django import template
+
+from banshi.appeals.actions.problems import LINKABLE_STATES, may_manage
+from banshi.appeals.choices import ProblemStatus
+
+from ..problem_forms import LinkToProblemForm
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def problem_box(context, appeal) -> dict:
+    """{problem, candidates, form} for `appeal` as the current user may see and act on it.
+    A form that failed is put on the request by the view and shown again with its errors."""
+    request = context["request"]
+    user = request.user
+    may_link = may_manage(user) and appeal.state in LINKABLE_STATES
+    form = None
+    if may_link:
+        form = (getattr(request, "problem_link_form", None)
+                or LinkToProblemForm(auto_id="id_link_problem_%s"))
+    candidates = []
+    if may_manage(user) and appeal.problem_id is None:
+        candidates = list(appeal.candidate_problems.filter(status=ProblemStatus.CANDIDATE))
+    return {"problem": appeal.problem, "candidates": candidates, "form": form}

@@ -1,0 +1,46 @@
+"""The case page's triage box (suggestions, automatic dispatch, similar appeals) and the
+percent filter the triage queue uses."""
+
+from django import template
+
+from banshi.appeals.actions.problems import LINKABLE_STATES, may_manage
+from banshi.appeals.actions.triage import is_auto_dispatched, last_dispatch
+from banshi.appeals.choices import OPEN_STATES
+from banshi.appeals.duplicates import similar_appeals
+from banshi.appeals.models import Appeal
+from banshi.org import permissions
+
+from ..case_forms import MergeForm
+
+register = template.Library()
+
+
+@register.filter
+def pct(value) -> str:
+    """0.873 → "87%"; empty for a missing value."""
+    try:
+        return f"{float(value):.0%}"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def triage_box(context, appeal: Appeal) -> dict:
+    """What the current user may see of triage on `appeal`, and which buttons they get.
+
+    Suggestions and the automatic-dispatch note are for district roles; similar appeals are
+    shown to anyone on the case page, among the appeals they may see.
+    """
+    user = context["request"].user
+    district = permissions.sees_everything(user)
+    auto = district and is_auto_dispatched(appeal)
+    similar = []
+    if appeal.state in OPEN_STATES:
+        similar = similar_appeals(appeal, within=Appeal.objects.visible_to(user))
+    return {
+        "suggestion": appeal.suggestion if district else {},
+        "auto_event": last_dispatch(appeal) if auto else None,
+        "similar": similar,
+        "can_merge": MergeForm.offered(user, appeal),
+        "can_link": may_manage(user) and appeal.state in LINKABLE_STATES,
+    }

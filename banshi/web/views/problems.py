@@ -1,0 +1,187 @@
+"""共性问题 pages: the list by heat, one problem with its appeals and milestones, creating
+one by hand, and the case page's "并入共性问题"."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from banshi.appeals import actions
+from banshi.appeals.access import access_appeal, access_problem, visible_problems
+from banshi.appeals.actions.problems import may_manage
+from banshi.appeals.choices import ProblemStatus
+from banshi.appeals.masking import contact
+from banshi.appeals.models import Appeal, Milestone, Problem
+
+from ..forms import apply_action_error
+from ..problem_forms import PROBLEM_FORMS, LinkToProblemForm, NewProblemForm, offered_forms
+from .case import render_case
+from .common import dispatcher_required, staff_required
+
+PAGE_SIZE = 50
+TABS = [ProblemStatus.CANDIDATE, ProblemStatus.OPEN, ProblemStatus.RESOLVED,
+        ProblemStatus.REJECTED]
+
+# What each part of the heat index means, for people who did not write the detector.
+# Keys as banshi.triage.problems.heat_components writes them ("heat" is the total).
+HEAT_PARTS = {
+    "appeals": ("诉求件数", "同一问题的诉求越多，热度越高"),
+    "count": ("诉求件数", "同一问题的诉求越多，热度越高"),
+    "residents": ("涉及群众", "反映问题的不同群众人数，权重最高；同一人多次反映只算一次"),
+    "likes": ("点赞", "群众对这些诉求的点赞数之和(有点赞的渠道)，与反对相抵后计入"),
+    "dislikes": ("反对", "群众对这些诉求的反对数之和"),
+    "concentration": ("时间集中度",
+                      "最集中的30天内的诉求占比：1表示全部在30天内集中出现，越接近0越分散"),
+    "burst": ("时间集中度", "诉求在短时间内集中出现的程度"),
+    "growth": ("增长趋势", "最近30天比此前30天诉求增减的幅度：1为全部是新增，-1为已无新增"),
+    "span_days": ("持续天数", "从第一件到最后一件诉求相隔的天数"),
+}
+HEAT_FORMULA = ("热度 = 10 ×(2×ln(1+涉及群众) + ln(1+诉求件数) + 0.5×ln(1+点赞−反对)"
+                " + 时间集中度 + 0.5×增长趋势)")
+
+
+def heat_parts(components: dict) -> list[dict]:
+    """[{key, label, help, value}] of a problem's heat components, in Chinese."""
+    parts = []
+    for key, value in (components or {}).items():
+        if key == "heat":
+            continue
+        label, help_text = HEAT_PARTS.get(key, (key, ""))
+        if isinstance(value, float) and not value.is_integer():
+            value = round(value, 2)
+        elif isinstance(value, float):
+            value = int(value)
+        parts.append({"key": key, "label": label, "help": help_text, "value": value})
+    return parts
+
+
+def overall_progress(milestones) -> int:
+    """The rectification's progress: the mean of its milestones' (0 without milestones).
+    Unlike Problem.progress (the latest-updated milestone), a new 0% step lowers it."""
+    milestones = list(milestones)
+    if not milestones:
+        return 0
+    return round(sum(m.progress for m in milestones) / len(milestones))
+
+
+@staff_required
+def problem_list(request):
+    user = request.user
+    visible = visible_problems(user)
+    counts = dict(visible.values_list("status").annotate(n=Count("id")).order_by())
+    default = ProblemStatus.CANDIDATE if may_manage(user) else ProblemStatus.OPEN
+    status = request.GET.get("status") or default
+    if status not in ProblemStatus.values:
+        status = default
+    rows = (visible.filter(status=status).select_related("owner_unit", "category")
+            .annotate(n_linked=Count("appeals", distinct=True),
+                      n_candidates=Count("candidate_appeals", distinct=True))
+            .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.all()))
+            .order_by("-heat", "-created_at", "-id"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for problem in page:
+        problem.overall_progress = overall_progress(problem.milestones.all())
+    tabs = [{"status": s.value, "label": s.label, "count": counts.get(s.value, 0),
+             "current": s.value == status} for s in TABS]
+    return render(request, "web/problems/list.html",
+                  {"page": page, "tabs": tabs, "status": status,
+                   "can_create": may_manage(user)})
+
+
+@dispatcher_required
+def problem_new(request):
+    posted = request.method == "POST"
+    form = NewProblemForm(request.POST) if posted else NewProblemForm()
+    if posted and form.is_valid():
+        try:
+            problem = form.create(request.user)
+        except actions.ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, f"已创建共性问题 {problem.code}")
+            return redirect("web:problem", code=problem.code)
+    return render(request, "web/problems/new.html", {"form": form},
+                  status=422 if posted else 200)
+
+
+def _appeal_rows(user, appeals) -> list[dict]:
+    visible = set(Appeal.objects.visible_to(user).filter(pk__in=[a.pk for a in appeals])
+                  .values_list("pk", flat=True))
+    return [{"appeal": a, "contact": contact(user, a), "visible": a.pk in visible}
+            for a in appeals]
+
+
+def render_problem(request, problem: Problem, *, status: int = 200, bound=None):
+    user = request.user
+    related = ("region__parent", "unit")
+    linked = list(problem.appeals.select_related(*related).order_by("collected_at", "id"))
+    others = list(problem.candidate_appeals.exclude(problem=problem)
+                  .select_related(*related).order_by("collected_at", "id"))
+    milestones = list(problem.milestones.all())
+    context = {
+        "problem": problem,
+        "heat_parts": heat_parts(problem.heat_components),
+        "heat_formula": HEAT_FORMULA,
+        "linked": _appeal_rows(user, linked),
+        "others": _appeal_rows(user, others),
+        "milestones": milestones,
+        "progress": overall_progress(milestones),
+        "regions": problem.regions.order_by("code"),
+        "events": problem.events.order_by("at", "id"),
+        "action_forms": offered_forms(user, problem, bound),
+    }
+    return render(request, "web/problems/detail.html", context, status=status)
+
+
+@staff_required
+def problem_detail(request, code: str):
+    return render_problem(request, access_problem(request.user, code))
+
+
+@staff_required
+@require_POST
+def problem_act(request, code: str, action: str):
+    """One endpoint for every problem action: form → action → back to the problem page."""
+    problem = access_problem(request.user, code)
+    form_class = PROBLEM_FORMS.get(action)
+    if form_class is None:
+        raise Http404("未知的操作")
+    form = form_class(request.POST, problem=problem, user=request.user,
+                      auto_id=f"id_{action}_%s")
+    if not form_class.offered(request.user, problem):
+        messages.error(request, "当前账号不能执行该操作")
+        return render_problem(request, problem, status=403)
+    if not form.is_valid():
+        messages.error(request, f"{form.label}未完成，请检查填写的内容")
+        return render_problem(request, problem, status=422, bound=(action, form))
+    try:
+        form.perform()
+    except actions.ActionError as exc:
+        apply_action_error(form, exc)
+        messages.error(request, exc.message)
+        return render_problem(request, problem, status=exc.status, bound=(action, form))
+    messages.success(request, form.done)
+    return redirect("web:problem", code=problem.code)
+
+
+@staff_required
+@require_POST
+def link_from_case(request, number: str):
+    """The case page's "并入共性问题" form."""
+    appeal = access_appeal(request.user, number)
+    form = LinkToProblemForm(request.POST, auto_id="id_link_problem_%s")
+    if form.is_valid():
+        try:
+            form.perform(appeal, request.user)
+        except actions.ActionError as exc:
+            apply_action_error(form, exc)
+            messages.error(request, exc.message)
+            request.problem_link_form = form
+            return render_case(request, appeal, status=exc.status)
+        messages.success(request, "已并入共性问题")
+        return redirect("web:case", number=appeal.number)
+    messages.error(request, "并入共性问题未完成，请检查填写的内容")
+    request.problem_link_form = form
+    return render_case(request, appeal, status=422)
