@@ -60,9 +60,10 @@ class Problem(models.Model):
 
     @property
     def progress(self) -> int:
-        """Progress % of the latest milestone (0 without milestones)."""
-        latest = self.milestones.order_by("-updated_at", "-id").first()
-        return latest.progress if latest else 0
+        """The rectification's progress: the mean of its milestones' (0 without any).
+        Uses prefetched milestones when the caller prefetched them."""
+        steps = list(self.milestones.all())
+        return round(sum(m.progress for m in steps) / len(steps)) if steps else 0
 
 
 class Milestone(models.Model):

@@ -57,15 +57,6 @@ def heat_parts(components: dict) -> list[dict]:
     return parts
 
 
-def overall_progress(milestones) -> int:
-    """The rectification's progress: the mean of its milestones' (0 without milestones).
-    Unlike Problem.progress (the latest-updated milestone), a new 0% step lowers it."""
-    milestones = list(milestones)
-    if not milestones:
-        return 0
-    return round(sum(m.progress for m in milestones) / len(milestones))
-
-
 @staff_required
 def problem_list(request):
     user = request.user
@@ -81,8 +72,6 @@ def problem_list(request):
             .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.all()))
             .order_by("-heat", "-created_at", "-id"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for problem in page:
-        problem.overall_progress = overall_progress(problem.milestones.all())
     tabs = [{"status": s.value, "label": s.label, "count": counts.get(s.value, 0),
              "current": s.value == status} for s in TABS]
     return render(request, "web/problems/list.html",
@@ -127,7 +116,7 @@ def render_problem(request, problem: Problem, *, status: int = 200, bound=None):
         "linked": _appeal_rows(user, linked),
         "others": _appeal_rows(user, others),
         "milestones": milestones,
-        "progress": overall_progress(milestones),
+        "progress": problem.progress,
         "regions": problem.regions.order_by("code"),
         "events": problem.events.order_by("at", "id"),
         "action_forms": offered_forms(user, problem, bound),
