@@ -95,20 +95,18 @@ def ledger_training_data() -> list[Example]:
 
 
 def seed_training_data(path: str | Path) -> list[Example]:
-    """Level-1 examples from a csv/xlsx seed file."""
-    from banshi.triage.datasets import read_labelled
+    """Level-1 examples from a csv/xlsx seed file (banshi.triage.datasets reads it)."""
+    from banshi.triage.datasets import DatasetError, read_labelled
 
     try:
         rows = read_labelled(path)
-    except (OSError, ValueError, KeyError) as exc:
-        raise TrainingError(f"无法读取种子文件 {path}：{exc}") from exc
+    except DatasetError as exc:
+        raise TrainingError(exc.message) from exc
     examples = []
-    for title, content, label in rows:
-        text = join_title_content(title, content)
-        if not text or not label:
-            continue
-        key = "seed:" + hashlib.sha256(f"{text}\n{label}".encode()).hexdigest()
-        examples.append(Example(key, text, (str(label).strip(), None, None), "seed"))
+    for text, label in zip(rows.texts(), rows.labels, strict=True):
+        if text:
+            key = "seed:" + hashlib.sha256(f"{text}\n{label}".encode()).hexdigest()
+            examples.append(Example(key, text, (label, None, None), "seed"))
     return examples
 
 
@@ -131,24 +129,12 @@ def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
 
 
 def evaluate(model, examples: list[Example], level: int = 1) -> dict:
-    """Macro-F1, accuracy and per-class scores of `model` on `examples` at `level`."""
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    """Macro-F1 (over the classes in `examples`), accuracy and per-class scores at `level`."""
+    from banshi.triage.evaluate import metrics
 
     truth = [e.labels[level - 1] for e in examples]
     predicted = [str(p) for p in model.predict([e.text for e in examples])]
-    labels = sorted(set(truth))
-    p, r, f, s = precision_recall_fscore_support(truth, predicted, labels=labels,
-                                                 zero_division=0)
-    return {
-        "macro_f1": round(float(f1_score(truth, predicted, labels=labels, average="macro",
-                                         zero_division=0)), 4),
-        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
-        "n": len(truth),
-        "per_class": {label: {"precision": round(float(p[i]), 4),
-                              "recall": round(float(r[i]), 4),
-                              "f1": round(float(f[i]), 4), "support": int(s[i])}
-                      for i, label in enumerate(labels)},
-    }
+    return metrics(truth, predicted, labels=sorted(set(truth)))
 
 
 def level_data(examples: list[Example], level: int) -> list[Example]:
@@ -219,7 +205,10 @@ def _describe(examples: list[Example], seed_file) -> str:
 
 
 def train_and_register(seed_file=None, out_dir=None, seed: int = 0) -> Outcome:
-    """Train a new version on the ledger (+ seed file), keep it, activate it if not worse."""
+    """Train a new version on the ledger (+ seed file), keep it, activate it if not worse.
+
+    The version is saved in `out_dir`, by default DATA_DIR/models/triage/<version>.
+    """
     examples = ledger_training_data()
     if seed_file:
         examples += seed_training_data(seed_file)
@@ -227,8 +216,8 @@ def train_and_register(seed_file=None, out_dir=None, seed: int = 0) -> Outcome:
     if not held:
         raise TrainingError("训练数据不足：无法留出评估集")
     version = new_version_name()
-    root = Path(out_dir) if out_dir else Path(settings.DATA_DIR) / "models" / "triage"
-    directory = root / version
+    directory = (Path(out_dir) if out_dir
+                 else Path(settings.DATA_DIR) / "models" / "triage" / version)
     scores: dict = {"held_out": "ledger" if all(e.source == "ledger" for e in held)
                     else "all", "seed": seed}
     _fit_levels(train, held, seed, directory, scores)

@@ -1,0 +1,120 @@
+"""Labelled files for training and evaluating the classifier.
+
+A file is .csv (UTF-8, with or without BOM; GB18030 accepted) or a spreadsheet (.xlsx and
+the other formats python-calamine reads, first sheet) with a header row naming either
+title, content, label or the message-board columns 留言主题, 留言详情, 一级标签 (一级分类 is
+accepted for the label too). Either text column may be missing or empty in a row, not both;
+rows without a label or without any text are skipped and counted.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from .text import join_title_content
+
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+HEADERS = {
+    "title": ("title", "留言主题", "标题"),
+    "content": ("content", "留言详情", "内容", "详情"),
+    "label": ("label", "一级标签", "一级分类", "标签"),
+}
+
+
+class DatasetError(ValueError):
+    """The file cannot be read as a labelled set; `message` is for the user (Chinese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Labelled:
+    """Rows of a labelled file: parallel lists, plus the row numbers that were skipped."""
+
+    titles: list[str] = field(default_factory=list)
+    contents: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def texts(self) -> list[str]:
+        """What the model reads: title and body joined and normalised."""
+        return [join_title_content(t, c) for t, c in zip(self.titles, self.contents, strict=True)]
+
+    def subsets(self) -> dict[str, list[int]]:
+        """Row indexes of title-only, body-only and title+body rows (empty ones left out)."""
+        kinds = {"title_only": [], "content_only": [], "title_and_content": []}
+        for i, (title, content) in enumerate(zip(self.titles, self.contents, strict=True)):
+            key = ("title_and_content" if title and content
+                   else "title_only" if title else "content_only")
+            kinds[key].append(i)
+        return {k: v for k, v in kinds.items() if v}
+
+
+def read_labelled(path: str | Path) -> Labelled:
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"文件不存在：{path}")
+    rows = _rows(path)
+    if not rows:
+        raise DatasetError(f"文件为空：{path.name}")
+    columns = _columns(rows[0], path.name)
+    data = Labelled()
+    for number, row in enumerate(rows[1:], start=2):
+        title, content, label = (_cell(row, columns.get(k)) for k in ("title", "content", "label"))
+        if not label or not (title or content):
+            if any(_cell(row, i) for i in range(len(row))):
+                data.skipped.append(number)
+            continue
+        data.titles.append(title)
+        data.contents.append(content)
+        data.labels.append(label)
+    return data
+
+
+def _rows(path: Path) -> list[list]:
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEETS:
+        try:
+            return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        except Exception as exc:  # calamine raises several types for broken files
+            raise DatasetError(f"无法读取表格文件：{path.name}") from exc
+    if suffix in {".csv", ".txt"}:
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
+            except UnicodeDecodeError:
+                continue
+        raise DatasetError(f"无法识别 {path.name} 的编码，请另存为 UTF-8")
+    raise DatasetError(f"不支持的文件类型“{suffix}”，请使用 .csv 或 .xlsx")
+
+
+def _columns(header: list, name: str) -> dict[str, int]:
+    cells = ["".join(str(c or "").split()).lower() for c in header]
+    columns = {}
+    for key, names in HEADERS.items():
+        for candidate in names:
+            if candidate in cells:
+                columns[key] = cells.index(candidate)
+                break
+    if "label" not in columns or not ({"title", "content"} & columns.keys()):
+        raise DatasetError(
+            f"{name}：缺少列。需要 title, content, label 或 留言主题, 留言详情, 一级标签")
+    return columns
+
+
+def _cell(row: list, index: int | None) -> str:
+    if index is None or index >= len(row) or row[index] is None:
+        return ""
+    value = row[index]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

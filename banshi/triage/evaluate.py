@@ -1,0 +1,131 @@
+"""Scoring the classifier: metrics, calibration (reliability, ECE), cross-validation.
+
+The JSON shape of `metrics` is the one `banshi triage-eval --json` prints:
+{"macro_f1", "accuracy", "n", "per_class": {label: {"precision", "recall", "f1", "support"}}}.
+"""
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+
+def metrics(truth: Sequence[str], predicted: Sequence[str],
+            labels: Sequence[str] | None = None) -> dict:
+    """Macro-F1 over `labels` (default: every label in truth or predictions), accuracy, n."""
+    labels = sorted(set(truth) | set(predicted)) if labels is None else list(labels)
+    p, r, f, s = precision_recall_fscore_support(truth, predicted, labels=labels,
+                                                 zero_division=0)
+    return {
+        "macro_f1": round(float(np.mean(f)), 4) if len(labels) else 0.0,
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4) if len(truth) else 0.0,
+        "n": len(truth),
+        "per_class": {label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                              "f1": round(float(f[i]), 4), "support": int(s[i])}
+                      for i, label in enumerate(labels)},
+    }
+
+
+def calibration_report(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> dict:
+    """Reliability of the top probability: ECE and per-bin confidence vs accuracy."""
+    confidence = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == y
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        inside = which == b
+        if not inside.any():
+            continue
+        conf, acc = float(confidence[inside].mean()), float(correct[inside].mean())
+        ece += inside.mean() * abs(conf - acc)
+        table.append({"from": round(float(edges[b]), 2), "to": round(float(edges[b + 1]), 2),
+                      "n": int(inside.sum()), "confidence": round(conf, 4),
+                      "accuracy": round(acc, 4)})
+    onehot = np.eye(probs.shape[1])[y]
+    return {"ece": round(float(ece), 4),
+            "brier": round(float(((probs - onehot) ** 2).sum(axis=1).mean()), 4),
+            "reliability": table}
+
+
+def evaluate_model(model, texts: Sequence[str], labels: Sequence[str],
+                   subsets: dict[str, list[int]] | None = None) -> dict:
+    """A saved model on a labelled set: metrics, docs_per_s, calibration, per-subset F1."""
+    texts, labels = list(texts), [str(v) for v in labels]
+    started = time.perf_counter()
+    probs = model.probabilities(texts)
+    elapsed = time.perf_counter() - started
+    predicted = np.array(model.labels, dtype=object)[probs.argmax(axis=1)].tolist()
+    known = [model.labels.index(v) if v in model.labels else -1 for v in labels]
+    result = metrics(labels, predicted, sorted(set(labels)))
+    result["docs_per_s"] = round(len(texts) / elapsed) if elapsed > 0 else None
+    seen = np.array(known) >= 0
+    if seen.any():
+        result["calibration"] = calibration_report(probs[seen], np.array(known)[seen])
+    result["subsets"] = _subsets(labels, predicted, subsets)
+    return result
+
+
+def cross_validate(texts: Sequence[str], labels: Sequence[str], *, folds: int = 5,
+                   seed: int = 0, groups: Sequence | None = None,
+                   subsets: dict[str, list[int]] | None = None, n_jobs: int = 1) -> dict:
+    """Stratified k-fold CV (group-aware when `groups` is given: a group stays in one fold).
+
+    Every fold trains a fresh TriageModel on the other folds. docs_per_s is the prediction
+    throughput summed over the folds (texts predicted / time spent predicting).
+    """
+    texts, labels = list(texts), [str(v) for v in labels]
+    y = np.array(labels, dtype=object)
+    if groups is None:
+        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y)
+    else:
+        splits = StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(
+            texts, y, groups)
+    jobs = [(texts, y, train, test, seed) for train, test in splits]
+    if n_jobs > 1:
+        from joblib import Parallel, delayed
+
+        outcomes = Parallel(n_jobs=n_jobs)(delayed(_fold)(*job) for job in jobs)
+    else:
+        outcomes = [_fold(*job) for job in jobs]
+    classes = sorted(set(labels))
+    probs = np.zeros((len(texts), len(classes)))
+    elapsed = 0.0
+    for (_, _, _, test, _), (fold_labels, fold_probs, seconds) in zip(jobs, outcomes, strict=True):
+        columns = [classes.index(label) for label in fold_labels]
+        probs[np.ix_(test, columns)] = fold_probs
+        elapsed += seconds
+    predicted = np.array(classes, dtype=object)[probs.argmax(axis=1)].tolist()
+    result = metrics(labels, predicted, classes)
+    result["docs_per_s"] = round(len(texts) / elapsed) if elapsed > 0 else None
+    result["calibration"] = calibration_report(probs, np.searchsorted(classes, y))
+    result["subsets"] = _subsets(labels, predicted, subsets)
+    result["folds"] = folds
+    result["cv"] = "group-aware stratified" if groups is not None else "stratified"
+    return result
+
+
+def duplicate_groups(texts: Sequence[str]) -> list[int]:
+    """A group id per text; identical texts share one (for group-aware CV)."""
+    ids: dict[str, int] = {}
+    return [ids.setdefault(text, len(ids)) for text in texts]
+
+
+def _fold(texts, y, train, test, seed):
+    from .classify import TriageModel
+
+    model = TriageModel.fit([texts[i] for i in train], y[train].tolist(), seed=seed)
+    started = time.perf_counter()
+    probs = model.probabilities([texts[i] for i in test])
+    return model.labels, probs, time.perf_counter() - started
+
+
+def _subsets(labels, predicted, subsets) -> dict:
+    out = {}
+    for name, index in (subsets or {}).items():
+        truth = [labels[i] for i in index]
+        out[name] = metrics(truth, [predicted[i] for i in index], sorted(set(truth)))
+        out[name].pop("per_class")
+    return out
