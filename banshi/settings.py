@@ -135,6 +135,7 @@ else:
 HUEY = {
     "name": "banshi",
     "immediate": envbool("BANSHI_TASKS_IMMEDIATE", False),
+    "utc": False,  # crontabs (nightly detection, weekly retraining) read in local time
     "consumer": {"workers": envint("BANSHI_WORKERS", 2), "worker_type": "thread"},
 }
 if REDIS_URL:

@@ -69,10 +69,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--cv", action="store_true", help="also 5-fold CV and calibration")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--cpu", type=int, help="the core to pin to (default: the last one)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    figures: dict = {"cpu_affinity": sorted(os.sched_getaffinity(0))}
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[-1] if args.cpu is None else args.cpu})
+    figures: dict = {"cpu_affinity": sorted(os.sched_getaffinity(0)),
+                     "load_average": os.getloadavg()}
 
     dataset = read_labelled(args.data)
     texts = dataset.texts()

@@ -509,3 +509,25 @@ def test_admin_activates_a_version_by_the_rule_or_by_force(root, d, trained, tmp
     first.refresh_from_db()
     assert worse.is_active and not first.is_active
     assert root.get(reverse("admin:appeals_triagemodelversion_add")).status_code == 403
+
+
+def test_triage_train_without_data_trains_on_the_ledger(d, edu, models_dir, tmp_path, capsys):
+    with pytest.raises(CommandError, match="至少需要两个分类"):
+        call_command("triage_train")
+    build_ledger(d, edu, resolve=False)
+    call_command("triage_train")
+    first = TriageModelVersion.objects.get(is_active=True)
+    assert first.data_source == "台账 45 条" and first.version in capsys.readouterr().out
+    assert (models_dir / first.version / "meta.json").is_file()
+    out = tmp_path / "chosen"
+    call_command("triage_train", "--seed-file", wrong_seed(tmp_path / "seed.csv"),
+                 "--out", str(out))
+    second = TriageModelVersion.objects.latest("created_at")
+    assert second != first and not second.is_active and "未启用" in capsys.readouterr().out
+    assert second.path == str(out.resolve()) and (out / "meta.json").is_file()
+    with pytest.raises(CommandError, match="只用于台账训练"):
+        call_command("triage_train", "--data", wrong_seed(tmp_path / "s2.csv"),
+                     "--seed-file", wrong_seed(tmp_path / "s3.csv"))
+    call_command("triage_activate")
+    listing = capsys.readouterr().out
+    assert f"* {first.version}" in listing and f"  {second.version}" in listing

@@ -130,3 +130,16 @@ def test_model_features_read_raw_text_as_normalised_text():
         raw = ngram_counts(texts)
         folded = ngram_counts([collapse_space(fold_width(t)) for t in texts])
         assert (raw != folded).nnz == 0, texts
+
+
+def test_fold_width_equals_nfkc_lower_case():
+    """The fast path (replacing full-width forms) must give exactly what NFKC gives."""
+    import unicodedata
+
+    rng = random.Random(5)
+    ranges = [(0x20, 0x7F), (0xA0, 0x100), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF01, 0xFFEF),
+              (0x0300, 0x0310), (0x1100, 0x1110), (0xAC00, 0xAC10)]
+    pool = [chr(c) for low, high in ranges for c in range(low, high)] + list("路灯坏了，！？")
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert fold_width(text) == unicodedata.normalize("NFKC", text).lower(), repr(text)

@@ -7,8 +7,8 @@ or the message-board columns 留言主题, 留言详情, 一级标签).
 Held-out set. Every example has a fixed place: it is held out when the hash of its key (the
 appeal number, or the text of a seed row) falls in the lowest fifth of the hash range. The
 split is stratified in expectation (a class that would have no held-out example gives its
-lowest-hash one), and it does not move as the ledger grows, so a version never trained on
-the examples a later version is judged on. That keeps the comparison with the active version
+lowest-hash one), and it does not move as the ledger grows, so no version has trained on the
+examples a later version is judged on. That keeps the comparison with the active version
 fair; it is also why versions are not refitted on all data afterwards: the stored score is
 the score of the saved model. The ledger's held-out part is the yardstick as soon as it has
 `MIN_LEDGER_EVAL` examples of two classes or more (the district's own confirmed appeals are
@@ -22,7 +22,7 @@ Deeper models (level 2 and 3, labels are category path names) are trained when a
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -69,7 +69,6 @@ class Outcome:
     activated: bool
     active_before: str | None
     active_score: float | None
-    notes: list[str] = field(default_factory=list)
 
 
 def confirmed_appeals():
@@ -212,6 +211,9 @@ def train_and_register(seed_file=None, out_dir=None, seed: int = 0) -> Outcome:
     examples = ledger_training_data()
     if seed_file:
         examples += seed_training_data(seed_file)
+    if len({e.labels[0] for e in examples}) < 2:
+        raise TrainingError(
+            f"训练数据不足：至少需要两个分类的人工确认诉求(现有 {len(examples)} 条)")
     train, held = split(examples)
     if not held:
         raise TrainingError("训练数据不足：无法留出评估集")
@@ -234,8 +236,7 @@ def train_and_register(seed_file=None, out_dir=None, seed: int = 0) -> Outcome:
     )
     if better:
         activate(row, force=True)
-    return Outcome(row, better, active.version if active else None, active_score,
-                   [row.note])
+    return Outcome(row, better, active.version if active else None, active_score)
 
 
 def _verdict(new_score, active, active_score, better, n_held) -> str:

@@ -1,11 +1,11 @@
-"""Character n-gram features, hashed and computed with numpy over a whole batch at once.
+"""Character n-gram features, hashed and computed with numpy, many texts at a time.
 
 A scikit-learn ``TfidfVectorizer(analyzer="char")`` builds one Python string per n-gram and
 manages ~1,500 appeals a second; the classifier must do tens of thousands on one core. Here a
-batch of texts becomes one array of code points; every 1..n-gram is hashed with integer
-arithmetic into ``2**bits`` buckets, counted per document with one sort, weighted by
+block of 256 texts becomes one array of code points; every 1..n-gram is hashed with integer
+arithmetic into ``2**bits`` buckets, counted per text with one sort of int32 keys, weighted by
 sublinear tf x idf and L2-normalised: the same features as the vectorizer (up to hash
-collisions), built from a handful of vectorised array operations.
+collisions), from a handful of array operations on arrays small enough to stay in cache.
 
 Each document starts with a boundary mark, so "the text begins with ..." is a feature too; an
 n-gram never crosses from one document into the next, so a document's features do not depend on
@@ -129,7 +129,7 @@ def _block_counts(texts: Sequence[str], max_n: int, bits: int):
 
 
 class CharTfidf:
-    """Sublinear tf x idf over hashed 1..max_n (default 2) character n-grams, rows L2-normalised.
+    """Sublinear tf x idf over hashed 1..max_n character n-grams, rows L2-normalised.
 
     Only buckets that training texts used become features, numbered by falling document
     frequency: the rows of a weight matrix that every text reads (common n-grams) sit together,
@@ -182,6 +182,7 @@ class CharTfidf:
         feature, rows = feature[keep], rows[keep]
         data = _TF[np.minimum(counts[keep], _TF.size - 1)] * self.idf[feature]
         norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n)).astype(np.float32)
+        norms[norms == 0] = 1.0
         data /= norms[rows]
         return data, feature, _indptr(rows, n)
 

@@ -69,18 +69,25 @@ def _fast_fold() -> tuple[re.Pattern, list[int]]:
 
 
 _NEEDS_NFKC, _FOLD = _fast_fold()
+_WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+_COMMON_WIDE = [(w, chr(_FOLD[ord(w)])) for w in "，！？：；（）\u3000\u00a0"]
 
 
 def fold_width(text: str) -> str:
     """NFKC (full-width ASCII to half-width, U+3000 and NBSP to a space...), lower-cased.
 
     Text made only of ASCII, CJK ideographs, common CJK and general punctuation and
-    full-width forms (nearly every appeal) takes a table lookup that gives exactly what NFKC
-    gives, at a third of its cost; anything else goes through unicodedata.
+    full-width forms (nearly every appeal) is folded by replacing the full-width forms, which
+    gives exactly what NFKC gives at a fraction of its cost; anything else goes through
+    unicodedata.
     """
-    if _NEEDS_NFKC.search(text) is None:
-        return text.translate(_FOLD).lower()
-    return unicodedata.normalize("NFKC", text).lower()
+    if _NEEDS_NFKC.search(text) is not None:
+        return unicodedata.normalize("NFKC", text).lower()
+    for wide, narrow in _COMMON_WIDE:  # str.replace is far cheaper than translate per char
+        text = text.replace(wide, narrow)
+    if _WIDE.search(text) is not None:
+        text = text.translate(_FOLD)
+    return text.lower()
 
 
 def collapse_space(text: str) -> str:
