@@ -155,8 +155,12 @@ class TriageModel:
         def group(prefix: str) -> dict[str, np.ndarray]:
             return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
 
-        return cls(CharTfidf.from_state(group("vec_")), _Scorer.from_state(group("scorer_")),
-                   _Calibration.from_state(group("cal_")), list(meta["labels"]), meta)
+        try:
+            return cls(CharTfidf.from_state(group("vec_")),
+                       _Scorer.from_state(group("scorer_")),
+                       _Calibration.from_state(group("cal_")), list(meta["labels"]), meta)
+        except (KeyError, IndexError, TypeError) as exc:
+            raise ValueError(f"{directory} is not a complete triage model: {exc!r}") from exc
 
 
 class _Scorer:
@@ -170,7 +174,9 @@ class _Scorer:
         self.memory, self.memory_labels = memory, memory_labels.astype(np.int32)
         self.rare_from, self.memory_weight = rare_from, memory_weight
         self._memory_t = memory.T.tocsr()
-        self._onehot = np.eye(len(bias))[self.memory_labels]
+        n = len(self.memory_labels)
+        self._onehot = sp.csr_matrix((np.ones(n), (np.arange(n), self.memory_labels)),
+                                     shape=(n, len(bias)))
 
     @classmethod
     def assemble(cls, parts: dict, scale: dict[str, float]) -> _Scorer:
@@ -224,7 +230,7 @@ def _votes(X: sp.csr_matrix, scorer: _Scorer) -> np.ndarray:
     """Per label, the sum over remembered texts of (similarity on rare n-grams)²."""
     similarity = _tail(X, scorer.rare_from) @ scorer._memory_t
     similarity.data **= 2
-    return np.asarray(similarity @ scorer._onehot)
+    return (similarity @ scorer._onehot).toarray()
 
 
 def _centred(scores: np.ndarray) -> np.ndarray:

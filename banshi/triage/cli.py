@@ -79,12 +79,12 @@ def as_table(result: dict) -> str:
         head = (f"{result['data']}：{result['folds']} 折{kind}分层交叉验证 "
                 f"({result['cv']} {result['folds']}-fold CV)")
     width = max([_width(label) for label in result["per_class"]] + [10]) + 2
-    lines = [head, "", _pad("类别 label", width) + "  精确率 P   召回率 R        F1  样本数 n",
-             "-" * (width + 42)]
+    columns = "".join(_right(name, 11) for name in ("精确率 P", "召回率 R", "F1", "样本数 n"))
+    lines = [head, "", _pad("类别 label", width) + columns, "-" * (width + 44)]
     for label, row in result["per_class"].items():
-        lines.append(f"{_pad(label, width)} {row['precision']:>10.4f} {row['recall']:>10.4f} "
-                     f"{row['f1']:>9.4f} {row['support']:>9}")
-    lines += ["-" * (width + 42),
+        lines.append(f"{_pad(label, width)}{row['precision']:>11.4f}{row['recall']:>11.4f}"
+                     f"{row['f1']:>11.4f}{row['support']:>11}")
+    lines += ["-" * (width + 44),
               f"宏F1 macro-F1 {result['macro_f1']:.4f}   准确率 accuracy {result['accuracy']:.4f}"
               f"   样本 n {result['n']}   预测速度 {result['docs_per_s'] or 0:,} docs/s"]
     for name, sub in result.get("subsets", {}).items():
@@ -105,3 +105,7 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
