@@ -61,23 +61,21 @@ def note_field(label="说明", required=False, rows=2, max_length=2000):
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class ActionForm(forms.Form):
-    """One case-page action. Subclasses set `label`, `done`, `offered()` and `perform()`."""
+class BaseActionForm(forms.Form):
+    """One action offered on an object's page (a case, a problem).
+
+    Subclasses set `label` and `done`, say when they apply in `offered()` (deny by default: a
+    form that does not say when it applies is never shown) and call an action in `perform()`.
+    """
 
     label = ""
     done = "操作成功"
     button = ""
     danger = False
-    primary = False  # shown unfolded on the case page
-    aliases: dict[str, str] = {}
-
-    def __init__(self, *args, appeal: Appeal, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.appeal, self.user = appeal, user
+    primary = False  # shown unfolded on the page
 
     @classmethod
-    def offered(cls, user, appeal: Appeal) -> bool:
-        """Deny by default: a form that does not say when it applies is never shown."""
+    def offered(cls, user, subject) -> bool:
         return False
 
     def perform(self):
@@ -86,6 +84,16 @@ class ActionForm(forms.Form):
     @property
     def submit_label(self) -> str:
         return self.button or self.label
+
+
+class ActionForm(BaseActionForm):
+    """One case-page action on an appeal."""
+
+    aliases: dict[str, str] = {}
+
+    def __init__(self, *args, appeal: Appeal, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appeal, self.user = appeal, user
 
 
 class DispatchForm(ActionForm):

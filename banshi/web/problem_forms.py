@@ -10,7 +10,7 @@ from banshi.appeals.models import Appeal, Category, Milestone, Problem
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
 
-from .case_forms import note_field, unit_choices
+from .case_forms import BaseActionForm, note_field, unit_choices
 
 
 def category_choices() -> list:
@@ -69,30 +69,12 @@ class NewProblemForm(ProblemFieldsForm):
                                       **self.problem_fields())
 
 
-class ProblemActionForm(forms.Form):
-    """One action on the problem page. Subclasses set `label`, `done`, `offered()`, `perform()`."""
-
-    label = ""
-    done = "操作成功"
-    button = ""
-    danger = False
-    primary = False
+class ProblemActionForm(BaseActionForm):
+    """One action on the problem page."""
 
     def __init__(self, *args, problem: Problem, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.problem, self.user = problem, user
-
-    @classmethod
-    def offered(cls, user, problem: Problem) -> bool:
-        """Deny by default."""
-        return False
-
-    def perform(self):
-        raise TypeError(f"{type(self).__name__} must define perform()")
-
-    @property
-    def submit_label(self) -> str:
-        return self.button or self.label
 
 
 class ConfirmForm(ProblemActionForm, ProblemFieldsForm):
