@@ -715,3 +715,14 @@ def test_query_code_is_six_digits_and_stored_only_hashed(d):
 def test_query_codes_differ_between_appeals(d):
     codes = {with_code(d)[1] for _ in range(20)}
     assert len(codes) > 1
+
+
+def test_merge_into_an_answered_appeal_answers_the_duplicate_at_once(d):
+    target = resolved(d)
+    appeal, code = actions.submit_appeal(title="路灯又坏", content="百花路路灯不亮",
+                                         region=d.community)
+    appeal = actions.merge(appeal, actor=d.dispatcher, into=target)
+    assert appeal.state == State.RESOLVED and appeal.reply == target.reply
+    assert [e.action for e in appeal.events.all()][-2:] == ["merge", "resolve"]
+    closed = actions.record_feedback(appeal, rating="satisfied", query_code=code)
+    assert closed.state == State.CLOSED

@@ -253,6 +253,10 @@ def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
         record(appeal, Action.MERGE, actor=actor, from_state=before,
                note=f"合并至{into.number}" + (f"：{note.strip()}" if note else ""),
                data={"into": into.number})
+        if into.state in {State.RESOLVED, State.CLOSED} and into.reply:
+            # The target was answered already: the duplicate gets that answer at once.
+            answer_merged(into, actor=actor, reply=into.reply, unit=into.unit)
+            appeal.refresh_from_db()
     return appeal
 
 
