@@ -355,7 +355,11 @@ class Story:
                        channel: str) -> None:
         """A neighbour raises what an earlier appeal from the same street already raised:
         合并 into it."""
-        targets = [(a, t, p) for a, t, p in self.done if a.state != State.INVALID]
+        # An open original keeps the duplicate 已合并 until the original is answered (merging
+        # into an answered appeal answers the duplicate at once).
+        open_states = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED}
+        targets = ([(a, t, p) for a, t, p in self.done if a.state in open_states]
+                   or [(a, t, p) for a, t, p in self.done if a.state != State.INVALID])
         earlier = [item for item in targets if item[0].collected_at <= collected_at]
         nearby = [item for item in earlier if item[2].street == place.street]
         target, template, _ = self.rng.choice(nearby or earlier or targets)
