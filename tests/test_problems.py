@@ -526,7 +526,7 @@ def ledger_with_a_hot_problem(d):
 
 
 def test_appeals_reach_the_detector_without_personal_data(d):
-    from banshi.appeals.problem_detection import ledger_input
+    from banshi.appeals.learning.detection import ledger_messages as ledger_input
 
     same = [submitted(d, contact_phone="13812341234") for _ in range(2)]
     anonymous = [submitted(d, contact_name="", contact_phone="") for _ in range(2)]

@@ -10,9 +10,18 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
-from banshi.appeals import actions, suggest
-from banshi.appeals.actions.triage import AUTO_LABEL
+from banshi.appeals import actions
 from banshi.appeals.choices import Action, State, TriageSource
+from banshi.appeals.learning import suggest
+from banshi.appeals.learning.training import (
+    ActivationRefused,
+    Example,
+    activate,
+    ledger_training_data,
+    split,
+    train_and_register,
+)
+from banshi.appeals.learning.triage import AUTO_LABEL
 from banshi.appeals.models import (
     Appeal,
     AutoDispatchRule,
@@ -21,14 +30,6 @@ from banshi.appeals.models import (
     TriageModelVersion,
 )
 from banshi.appeals.tasks import retrain_triage, triage_appeal
-from banshi.appeals.training import (
-    ActivationRefused,
-    Example,
-    activate,
-    ledger_training_data,
-    split,
-    train_and_register,
-)
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
@@ -418,7 +419,7 @@ def test_activation_by_hand_follows_the_rule_unless_forced(
 
 def test_deeper_levels_are_trained_when_the_ledger_has_enough_examples(
         d, edu, models_dir, monkeypatch, django_capture_on_commit_callbacks):
-    from banshi.appeals import training
+    from banshi.appeals.learning import training
 
     monkeypatch.setattr(training, "MIN_PER_CLASS", 2)
     road = Category.objects.create(code="0102", name="道路", level=2, parent=d.cat_city)
@@ -436,7 +437,7 @@ def test_deeper_levels_are_trained_when_the_ledger_has_enough_examples(
 
 
 def test_training_needs_two_classes(d, models_dir):
-    from banshi.appeals.training import TrainingError
+    from banshi.appeals.learning.training import TrainingError
 
     for _ in range(3):
         actions.dispatch(submitted(d), actor=d.dispatcher, unit=d.cgj, category=d.cat_city)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from banshi.appeals import actions
-from banshi.appeals.management.commands.detect_problems import resident
+from banshi.appeals.learning.detection import resident
 from banshi.triage import problem_corpus
 from banshi.triage.messages_io import (
     DETAIL_HEADERS,

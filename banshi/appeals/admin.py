@@ -79,7 +79,7 @@ class TriageModelVersionAdmin(admin.ModelAdmin):
         return permissions.role_of(request.user) == Role.ADMIN
 
     def _activate(self, request, queryset, force: bool):
-        from .training import ActivationRefused, activate
+        from .learning.training import ActivationRefused, activate
 
         if queryset.count() != 1:
             self.message_user(request, "请只选择一个版本", messages.ERROR)

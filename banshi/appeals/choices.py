@@ -15,7 +15,6 @@ class State(models.TextChoices):
 OPEN_STATES = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED}
 # States in which a unit holds the case and its deadlines run.
 HANDLING_STATES = {State.DISPATCHED, State.IN_PROGRESS}
-TERMINAL_STATES = {State.CLOSED, State.MERGED, State.INVALID}
 
 
 class Channel(models.TextChoices):
@@ -70,7 +69,6 @@ class Action(models.TextChoices):
     OVERDUE = "overdue", "超期"
     MERGE = "merge", "合并"
     INVALIDATE = "invalidate", "作废"
-    CLASSIFY = "classify", "分类"
     LINK_PROBLEM = "link_problem", "并入共性问题"
     UNDO_DISPATCH = "undo_dispatch", "撤销自动派单"
 

@@ -2,9 +2,8 @@
 
 import re
 
-from banshi.org import permissions
-
 from .models import Appeal
+from .permissions import may_see_personal
 
 
 def mask_name(name: str) -> str:
@@ -31,13 +30,6 @@ def mask_address(address: str) -> str:
         return ""
     keep = min(6, max(1, len(address) // 3))
     return address[:keep] + "****"
-
-
-def may_see_personal(user, appeal: Appeal) -> bool:
-    if permissions.is_dispatcher(user):
-        return True
-    unit = permissions.unit_of(user)
-    return unit is not None and appeal.unit_id is not None and appeal.unit_id == unit.pk
 
 
 def contact(user, appeal: Appeal) -> dict[str, str]:

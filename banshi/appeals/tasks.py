@@ -7,8 +7,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from .actions import mark_overdue, maybe_auto_dispatch, record_suggestion
+from .learning.suggest import suggest
 from .models import Appeal
-from .suggest import suggest
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def triage_appeal(appeal_id: int) -> str | None:
 @db_periodic_task(crontab(day_of_week="0", hour="3", minute="0"))
 def retrain_triage() -> str | None:
     """Weekly: train a new version on the ledger; it is activated only if not worse."""
-    from .training import TrainingError, train_and_register
+    from .learning.training import TrainingError, train_and_register
 
     try:
         outcome = train_and_register()
@@ -51,7 +51,7 @@ def retrain_triage() -> str | None:
 def detect_problems_nightly() -> dict:
     """Nightly: cluster the last 90 days of appeals into candidate shared problems (共性问题)
     for the dispatcher to confirm or reject; re-running updates rather than duplicates."""
-    from .problem_detection import detect_and_record
+    from .learning.detection import detect_and_record
 
     result = detect_and_record()
     summary = {"created": len(result.created), "updated": len(result.updated),

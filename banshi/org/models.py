@@ -83,10 +83,6 @@ class Unit(models.Model):
     def level_label(self) -> str:
         return UnitLevel(self.level).label
 
-    def is_within(self, other: "Unit") -> bool:
-        """True when self is `other` or one of its sub-units."""
-        return self.path.startswith(other.path)
-
 
 class Staff(models.Model):
     """What a user account is in the district: its role and, for unit staff, its unit."""

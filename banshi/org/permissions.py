@@ -24,10 +24,6 @@ def is_dispatcher(user) -> bool:
     return role_of(user) in {Role.ADMIN, Role.DISPATCHER}
 
 
-def is_leader(user) -> bool:
-    return role_of(user) == Role.LEADER
-
-
 def sees_everything(user) -> bool:
     return role_of(user) in SEE_ALL_ROLES
 

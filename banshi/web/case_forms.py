@@ -9,34 +9,15 @@ from django.utils import timezone
 
 from banshi.appeals import actions
 from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
-from banshi.appeals.actions.triage import is_auto_dispatched
-from banshi.appeals.choices import (
-    HANDLING_STATES,
-    OPEN_STATES,
-    ExtensionStatus,
-    Rating,
-    State,
-    Urgency,
-)
+from banshi.appeals.choices import Rating, Urgency
 from banshi.appeals.models import Appeal, Aspect, Category
-from banshi.org import permissions
+from banshi.appeals.transitions import APPEAL
 from banshi.org.choices import UnitLevel
 from banshi.org.models import Unit
 
+from .action_forms import BaseActionForm, note_field, offered_forms
+
 UNIT_LEVEL_ORDER = [UnitLevel.COMMUNITY, UnitLevel.STREET, UnitLevel.DISTRICT]
-
-
-def handles(user, appeal: Appeal) -> bool:
-    """The user acts for the unit holding the appeal (an admin may act for any unit)."""
-    role = permissions.role_of(user)
-    unit = permissions.unit_of(user)
-    return role == "admin" or (role == "unit" and unit is not None
-                               and appeal.unit_id == unit.pk)
-
-
-def pending_extension(appeal: Appeal):
-    return appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
-
 
 def unit_choices() -> list:
     """Active units grouped by level: 社区 / 街道·局委 / 区."""
@@ -56,47 +37,15 @@ def aspect_choices() -> list:
     return [("", "(不变)")] + [(a.code, a.name) for a in Aspect.objects.order_by("code")]
 
 
-def note_field(label="说明", required=False, rows=2, max_length=2000):
-    return forms.CharField(label=label, required=required, max_length=max_length,
-                           widget=forms.Textarea(attrs={"rows": rows}))
-
-
-class BaseActionForm(forms.Form):
-    """One action offered on an object's page (a case, a problem).
-
-    Subclasses set `label` and `done`, say when they apply in `offered()` (deny by default: a
-    form that does not say when it applies is never shown) and call an action in `perform()`.
-    """
-
-    label = ""
-    done = "操作成功"
-    button = ""
-    danger = False
-    primary = False  # shown unfolded on the page
-
-    @classmethod
-    def offered(cls, user, subject) -> bool:
-        return False
-
-    def perform(self):
-        raise TypeError(f"{type(self).__name__} must define perform()")
-
-    @property
-    def submit_label(self) -> str:
-        return self.button or self.label
-
-
 class ActionForm(BaseActionForm):
     """One case-page action on an appeal."""
 
-    aliases: dict[str, str] = {}
-
-    def __init__(self, *args, appeal: Appeal, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.appeal, self.user = appeal, user
+    table = APPEAL
+    subject_name = "appeal"
 
 
 class DispatchForm(ActionForm):
+    transition = "dispatch"
     label, done = "派单", "已派单"
     primary = True
     unit = forms.ChoiceField(label="承办单位", choices=unit_choices)
@@ -128,11 +77,6 @@ class DispatchForm(ActionForm):
         if self.appeal.suggested_category_id and not self.appeal.category_id:
             self.fields["category"].initial = self.appeal.suggested_category.code
 
-    @classmethod
-    def offered(cls, user, appeal):
-        states = {State.SUBMITTED, State.RETURNED, State.DISPATCHED}
-        return permissions.is_dispatcher(user) and appeal.state in states
-
     def perform(self):
         data = self.cleaned_data
         unit = Unit.objects.filter(code=data["unit"]).first()
@@ -147,39 +91,29 @@ class DispatchForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
+    transition = "accept"
     label, done = "接单", "已接单"
     primary = True
     note = note_field()
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return appeal.state == State.DISPATCHED and handles(user, appeal)
 
     def perform(self):
         return actions.accept(self.appeal, actor=self.user, note=self.cleaned_data["note"])
 
 
 class ReturnForm(ActionForm):
+    transition = "return"
     label, done, danger = "退单", "已退单", True
     reason = note_field("退单理由", required=True)
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return appeal.state in HANDLING_STATES and handles(user, appeal)
 
     def perform(self):
         return actions.return_(self.appeal, actor=self.user, reason=self.cleaned_data["reason"])
 
 
 class ExtendForm(ActionForm):
+    transition = "extend"
     label, done = "申请延期", "已提交延期申请"
     days = forms.IntegerField(label="延期工作日", min_value=1, max_value=MAX_EXTENSION_DAYS)
     reason = note_field("延期理由", required=True)
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return (appeal.state in HANDLING_STATES and handles(user, appeal)
-                and pending_extension(appeal) is None)
 
     def perform(self):
         data = self.cleaned_data
@@ -188,15 +122,12 @@ class ExtendForm(ActionForm):
 
 
 class DecideExtensionForm(ActionForm):
+    transition = "decide_extension"
     label, done = "延期审批", "已审批延期申请"
     primary = True
     decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("reject", "不同意")],
                                  widget=forms.RadioSelect)
     note = note_field("审批意见")
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return permissions.is_dispatcher(user) and pending_extension(appeal) is not None
 
     def perform(self):
         data = self.cleaned_data
@@ -205,26 +136,19 @@ class DecideExtensionForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
+    transition = "escalate"
     label, done = "上报", "已上报上级单位"
     note = note_field("上报说明", required=True)
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return (appeal.state in HANDLING_STATES and handles(user, appeal)
-                and appeal.unit is not None and appeal.unit.parent_id is not None)
 
     def perform(self):
         return actions.escalate(self.appeal, actor=self.user, note=self.cleaned_data["note"])
 
 
 class ResolveForm(ActionForm):
+    transition = "resolve"
     label, done, button = "答复", "已答复", "提交答复"
     primary = True
     reply = note_field("答复内容", required=True, rows=5, max_length=10000)
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return appeal.state == State.IN_PROGRESS and handles(user, appeal)
 
     def perform(self):
         return actions.resolve(self.appeal, actor=self.user, reply=self.cleaned_data["reply"])
@@ -235,15 +159,11 @@ def _in_three_days() -> dt.date:
 
 
 class SuperviseForm(ActionForm):
+    transition = "supervise"
     label, done = "督办", "已下达督办"
     instruction = note_field("督办要求", required=True, rows=3)
     due_date = forms.DateField(label="督办期限", initial=_in_three_days,
                                widget=forms.DateInput(attrs={"type": "date"}))
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return (permissions.can_supervise(user)
-                and appeal.state in OPEN_STATES | {State.RESOLVED})
 
     def perform(self):
         data = self.cleaned_data
@@ -252,13 +172,10 @@ class SuperviseForm(ActionForm):
 
 
 class AnswerSupervisionForm(ActionForm):
+    transition = "answer_supervision"
     label, done = "督办反馈", "已反馈督办"
     primary = True
     answer = note_field("反馈内容", required=True, rows=3, max_length=5000)
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return handles(user, appeal) and appeal.open_supervisions().exists()
 
     def perform(self):
         return actions.answer_supervision(self.appeal, actor=self.user,
@@ -266,14 +183,11 @@ class AnswerSupervisionForm(ActionForm):
 
 
 class FeedbackForm(ActionForm):
+    transition = "feedback"
     label, done = "回访评价", "已记录回访评价"
     primary = True
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
     comment = note_field("评价意见")
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return permissions.is_dispatcher(user) and appeal.state == State.RESOLVED
 
     def perform(self):
         data = self.cleaned_data
@@ -282,26 +196,18 @@ class FeedbackForm(ActionForm):
 
 
 class ReopenForm(ActionForm):
+    transition = "reopen"
     label, done = "重新办理", "已退回承办单位重新办理"
     note = note_field()
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return (permissions.is_dispatcher(user) and appeal.unit_id is not None
-                and appeal.state in {State.RESOLVED, State.CLOSED})
 
     def perform(self):
         return actions.reopen(self.appeal, actor=self.user, note=self.cleaned_data["note"])
 
 
 class InvalidateForm(ActionForm):
+    transition = "invalidate"
     label, done, danger = "作废", "已作废", True
     reason = note_field("作废理由", required=True)
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return (permissions.is_dispatcher(user)
-                and appeal.state in {State.SUBMITTED, State.RETURNED})
 
     def perform(self):
         return actions.invalidate(self.appeal, actor=self.user,
@@ -309,14 +215,10 @@ class InvalidateForm(ActionForm):
 
 
 class MergeForm(ActionForm):
+    transition = "merge"
     label, done = "合并", "已合并"
     into = forms.CharField(label="合并至编号", max_length=32)
     note = note_field()
-
-    @classmethod
-    def offered(cls, user, appeal):
-        states = {State.SUBMITTED, State.RETURNED, State.DISPATCHED}
-        return permissions.is_dispatcher(user) and appeal.state in states
 
     def perform(self):
         number = self.cleaned_data["into"].strip()
@@ -328,12 +230,9 @@ class MergeForm(ActionForm):
 
 
 class UndoAutoDispatchForm(ActionForm):
+    transition = "undo_auto_dispatch"
     label, done, danger = "撤销自动派单", "已撤销自动派单，诉求回到待派单", True
     note = note_field()
-
-    @classmethod
-    def offered(cls, user, appeal):
-        return permissions.is_dispatcher(user) and is_auto_dispatched(appeal)
 
     def perform(self):
         return actions.undo_auto_dispatch(self.appeal, actor=self.user,
@@ -358,15 +257,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 }
 
 
-def offered_forms(user, appeal: Appeal, bound: tuple[str, ActionForm] | None = None) -> list:
-    """[(name, form)] of the actions `user` may take now; `bound` replaces its blank form."""
-    result = []
-    for name, form_class in ACTION_FORMS.items():
-        if not form_class.offered(user, appeal):
-            continue
-        if bound and bound[0] == name:
-            result.append(bound)
-        else:
-            form = form_class(appeal=appeal, user=user, auto_id=f"id_{name}_%s")
-            result.append((name, form))
-    return result
+def case_forms(user, appeal: Appeal, bound=None) -> list:
+    """[(name, form)] of the case actions `user` may take now."""
+    return offered_forms(ACTION_FORMS, user, appeal, bound)

@@ -4,13 +4,14 @@ calls that action. `PROBLEM_FORMS` maps the URL's action name to its form."""
 from django import forms
 
 from banshi.appeals import actions
-from banshi.appeals.actions.problems import may_manage, may_rectify
 from banshi.appeals.choices import OPEN_STATES, ProblemStatus
 from banshi.appeals.models import Appeal, Category, Milestone, Problem
+from banshi.appeals.transitions import PROBLEM
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
 
-from .case_forms import BaseActionForm, note_field, unit_choices
+from .action_forms import BaseActionForm, note_field, offered_forms
+from .case_forms import unit_choices
 
 
 def category_choices() -> list:
@@ -72,12 +73,12 @@ class NewProblemForm(ProblemFieldsForm):
 class ProblemActionForm(BaseActionForm):
     """One action on the problem page."""
 
-    def __init__(self, *args, problem: Problem, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.problem, self.user = problem, user
+    table = PROBLEM
+    subject_name = "problem"
 
 
 class ConfirmForm(ProblemActionForm, ProblemFieldsForm):
+    transition = "confirm"
     label, done, button = "确认为共性问题", "已确认为共性问题", "确认"
     primary = True
     appeals = forms.MultipleChoiceField(label="并入的诉求", required=False,
@@ -93,10 +94,6 @@ class ConfirmForm(ProblemActionForm, ProblemFieldsForm):
         self.initial_from(self.problem)
         self.initial["appeals"] = [number for number, _ in choices]
 
-    @classmethod
-    def offered(cls, user, problem):
-        return may_manage(user) and problem.status == ProblemStatus.CANDIDATE
-
     def perform(self):
         return actions.confirm_candidate(self.problem, actor=self.user,
                                          appeals=self.cleaned_data["appeals"],
@@ -104,27 +101,21 @@ class ConfirmForm(ProblemActionForm, ProblemFieldsForm):
 
 
 class EditForm(ProblemActionForm, ProblemFieldsForm):
+    transition = "edit"
     label, done, button = "修改", "已修改", "保存"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial_from(self.problem)
 
-    @classmethod
-    def offered(cls, user, problem):
-        return may_manage(user) and problem.status == ProblemStatus.OPEN
-
     def perform(self):
         return actions.edit_problem(self.problem, actor=self.user, **self.problem_fields())
 
 
 class RejectForm(ProblemActionForm):
+    transition = "reject"
     label, done, danger = "驳回", "已驳回，不再提示相同的诉求组合", True
     reason = note_field("驳回理由", required=True)
-
-    @classmethod
-    def offered(cls, user, problem):
-        return may_manage(user) and problem.status == ProblemStatus.CANDIDATE
 
     def perform(self):
         return actions.reject_candidate(self.problem, actor=self.user,
@@ -132,14 +123,11 @@ class RejectForm(ProblemActionForm):
 
 
 class LinkForm(ProblemActionForm):
+    transition = "link"
     label, done, button = "关联诉求", "已并入该问题", "并入"
     number = forms.CharField(label="诉求编号", max_length=32)
     note = note_field()
     aliases = {"appeal": "number"}
-
-    @classmethod
-    def offered(cls, user, problem):
-        return may_manage(user) and problem.status == ProblemStatus.OPEN
 
     def perform(self):
         number = self.cleaned_data["number"].strip()
@@ -158,16 +146,13 @@ class ProgressField(forms.IntegerField):
 
 
 class MilestoneForm(ProblemActionForm):
+    transition = "milestone"
     label, done, button = "新增整改节点", "已新增整改节点", "新增"
     title = forms.CharField(label="节点名称", max_length=200)
     due_date = forms.DateField(label="计划完成", required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
     progress = ProgressField(initial=0)
     note = note_field()
-
-    @classmethod
-    def offered(cls, user, problem):
-        return may_rectify(user, problem) and problem.status == ProblemStatus.OPEN
 
     def perform(self):
         data = self.cleaned_data
@@ -177,6 +162,7 @@ class MilestoneForm(ProblemActionForm):
 
 
 class ProgressForm(ProblemActionForm):
+    transition = "progress"
     label, done, button = "更新整改进度", "已更新整改进度", "更新"
     milestone = forms.ChoiceField(label="整改节点")
     progress = ProgressField()
@@ -187,11 +173,6 @@ class ProgressForm(ProblemActionForm):
         self.fields["milestone"].choices = [
             (str(m.pk), f"{m.title}({m.progress}%)") for m in self.problem.milestones.all()]
 
-    @classmethod
-    def offered(cls, user, problem):
-        return (may_rectify(user, problem) and problem.status == ProblemStatus.OPEN
-                and problem.milestones.exists())
-
     def perform(self):
         data = self.cleaned_data
         milestone = Milestone.objects.get(problem=self.problem, pk=int(data["milestone"]))
@@ -200,12 +181,9 @@ class ProgressForm(ProblemActionForm):
 
 
 class ResolveForm(ProblemActionForm):
+    transition = "resolve"
     label, done, button = "整改完成并统一答复", "已统一答复所有关联诉求", "提交答复"
     reply = note_field("统一答复", required=True, rows=5, max_length=10000)
-
-    @classmethod
-    def offered(cls, user, problem):
-        return may_rectify(user, problem) and problem.status == ProblemStatus.OPEN
 
     def perform(self):
         return actions.resolve_problem(self.problem, actor=self.user,
@@ -223,18 +201,9 @@ PROBLEM_FORMS: dict[str, type[ProblemActionForm]] = {
 }
 
 
-def offered_forms(user, problem: Problem, bound=None) -> list:
-    """[(name, form)] of the actions `user` may take now; `bound` replaces its blank form."""
-    result = []
-    for name, form_class in PROBLEM_FORMS.items():
-        if not form_class.offered(user, problem):
-            continue
-        if bound and bound[0] == name:
-            result.append(bound)
-        else:
-            result.append((name, form_class(problem=problem, user=user,
-                                            auto_id=f"id_{name}_%s")))
-    return result
+def problem_forms(user, problem: Problem, bound=None) -> list:
+    """[(name, form)] of the problem actions `user` may take now."""
+    return offered_forms(PROBLEM_FORMS, user, problem, bound)
 
 
 def open_problem_choices() -> list:

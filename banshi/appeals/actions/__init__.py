@@ -1,19 +1,25 @@
-"""Every change to an appeal goes through one of these functions."""
+"""Every change to an appeal or a problem goes through one of these functions.
 
-from .base import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
-from .intake import check_photos, sniff_photo, submit_appeal
-from .problems import (
+The appeal's workflow lives here (intake, workflow, supervision); the problem workflow in
+banshi.appeals.problems; what the classifier does to an appeal in banshi.appeals.learning.
+This package gathers them so callers import actions from one place.
+"""
+
+from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
+from ..learning.triage import maybe_auto_dispatch, record_suggestion, undo_auto_dispatch
+from ..problems.actions import (
     add_milestone,
     confirm_candidate,
     create_problem,
     edit_problem,
     link_appeal,
     merge_into_problem,
-    record_candidates,
     reject_candidate,
     resolve_problem,
     update_milestone,
 )
+from ..problems.candidates import record_candidates
+from .intake import check_photos, sniff_photo, submit_appeal
 from .supervision import (
     answer_supervision,
     decide_extension,
@@ -21,7 +27,6 @@ from .supervision import (
     request_extension,
     supervise,
 )
-from .triage import maybe_auto_dispatch, record_suggestion, undo_auto_dispatch
 from .workflow import (
     accept,
     dispatch,

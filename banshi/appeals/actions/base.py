@@ -1,52 +1,33 @@
-"""What every action shares: errors, locking and the event row."""
+"""What every action shares: errors, locking, text checks and the event rows."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from banshi.org import permissions
-from banshi.org.choices import Role
 
-from ..models import Appeal, AppealEvent
+from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
+from ..models import Appeal, AppealEvent, ProblemEvent
 
-
-class ActionError(Exception):
-    """An action refused; `message` is shown to the user as is."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+__all__ = ["ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
+           "actor_label", "locked", "optional_text", "record", "record_problem",
+           "require_text"]
 
 
-class InvalidInput(ActionError):
-    status = 422
-
-
-class NotPermitted(ActionError):
-    status = 403
-
-
-class TransitionNotAllowed(ActionError):
-    status = 409
-
-
-def locked(appeal: Appeal) -> Appeal:
-    """Re-read the appeal under a row lock; call inside transaction.atomic()."""
-    return Appeal.objects.select_for_update().get(pk=appeal.pk)
-
-
-def require_state(appeal: Appeal, allowed, verb: str) -> None:
-    if appeal.state not in allowed:
-        raise TransitionNotAllowed(
-            f"诉求{appeal.number}当前状态为“{appeal.get_state_display()}”，不能{verb}"
-        )
+def locked(obj):
+    """Re-read `obj` (an appeal, a problem, …) under a row lock; call inside
+    transaction.atomic()."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
 def require_text(value: str | None, field: str, label: str, max_length: int = 10000) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(f"{label}不能为空", field)
+    return optional_text(text, field, label, max_length)
+
+
+def optional_text(value: str | None, field: str, label: str, max_length: int) -> str:
+    text = (value or "").strip()
     if len(text) > max_length:
         raise InvalidInput(f"{label}不能超过{max_length}个字符(现为{len(text)}个)", field)
     return text
@@ -60,33 +41,23 @@ def actor_label(actor) -> str:
     return f"{unit.name} {name}" if unit else name
 
 
-def require_handler(actor, appeal: Appeal) -> None:
-    """Only staff of the unit holding the appeal (or an admin) act for that unit."""
-    role = permissions.role_of(actor)
-    if role == Role.ADMIN:
-        return
-    if role == Role.UNIT and appeal.unit_id and permissions.unit_of(actor) == appeal.unit:
-        return
-    raise NotPermitted("只有承办单位可以办理该诉求")
-
-
-def require_dispatcher(actor) -> None:
-    if not permissions.is_dispatcher(actor):
-        raise NotPermitted("只有区派单员可以执行该操作")
+def _append(model, *, actor, label: str | None, **fields):
+    """One append-only event row, in the transaction of the change it records."""
+    assert transaction.get_connection().in_atomic_block, "actions run inside a transaction"
+    return model.objects.create(
+        actor=actor, actor_label=label if label is not None else actor_label(actor), **fields)
 
 
 def record(appeal: Appeal, action: str, *, actor, from_state: str, note: str = "",
            unit=None, data: dict | None = None, label: str | None = None) -> AppealEvent:
-    """Write the event row for a change already applied to `appeal` (same transaction)."""
-    assert transaction.get_connection().in_atomic_block, "actions run inside a transaction"
-    return AppealEvent.objects.create(
-        appeal=appeal,
-        actor=actor,
-        actor_label=label if label is not None else actor_label(actor),
-        action=action,
-        from_state=from_state,
-        to_state=appeal.state,
-        unit=unit,
-        note=note,
-        data=data or {},
-    )
+    """The event row for a change already applied to `appeal`."""
+    return _append(AppealEvent, actor=actor, label=label, appeal=appeal, action=action,
+                   from_state=from_state, to_state=appeal.state, unit=unit, note=note,
+                   data=data or {})
+
+
+def record_problem(problem, action: str, *, actor, note: str = "", data: dict | None = None,
+                   label: str | None = None, at=None) -> ProblemEvent:
+    """The event row for a change already applied to `problem`."""
+    return _append(ProblemEvent, actor=actor, label=label, problem=problem, action=action,
+                   note=note, data=data or {}, at=at or timezone.now())

@@ -5,22 +5,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from banshi.org import permissions
-
 from .. import deadlines
-from ..choices import HANDLING_STATES, OPEN_STATES, Action, ExtensionStatus, State
+from ..choices import HANDLING_STATES, Action, ExtensionStatus
 from ..models import Appeal, ExtensionRequest, Supervision
-from .base import (
-    InvalidInput,
-    NotPermitted,
-    TransitionNotAllowed,
-    locked,
-    record,
-    require_dispatcher,
-    require_handler,
-    require_state,
-    require_text,
-)
+from ..transitions import APPEAL
+from .base import InvalidInput, locked, record, require_text
 
 MAX_EXTENSION_DAYS = 30
 
@@ -32,10 +21,7 @@ def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> Exten
         raise InvalidInput(f"延期天数须为1到{MAX_EXTENSION_DAYS}个工作日", "days")
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, HANDLING_STATES, "申请延期")
-        require_handler(actor, appeal)
-        if appeal.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
-            raise TransitionNotAllowed("已有待审批的延期申请")
+        APPEAL.check("extend", actor, appeal)
         request = ExtensionRequest.objects.create(
             appeal=appeal, days=days, reason=reason, requested_by=actor
         )
@@ -47,13 +33,11 @@ def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> Exten
 
 def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") -> Appeal:
     """延期审批: approving moves the handling deadline by the requested working days."""
-    require_dispatcher(actor)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, HANDLING_STATES, "审批延期")
-        request = appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
-        if request is None:
-            raise TransitionNotAllowed("没有待审批的延期申请")
+        APPEAL.check("decide_extension", actor, appeal)
+        request = appeal.extension_requests.select_for_update().get(
+            status=ExtensionStatus.PENDING)
         request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
         request.decided_by, request.decided_at = actor, timezone.now()
         request.save()
@@ -73,14 +57,13 @@ def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") ->
 
 def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> Supervision:
     """督办: a leader's instruction with its own due date, shown to the unit until answered."""
-    if not permissions.can_supervise(actor):
-        raise NotPermitted("只有区级领导和派单员可以督办")
+    APPEAL.check_right("supervise", actor, appeal)
     instruction = require_text(instruction, "instruction", "督办要求", 2000)
     if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
         raise InvalidInput("督办期限不能早于今天", "due_date")
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, OPEN_STATES | {State.RESOLVED}, "督办")
+        APPEAL.check("supervise", actor, appeal)
         order = Supervision.objects.create(
             appeal=appeal, instruction=instruction, due_date=due_date, issued_by=actor
         )
@@ -95,10 +78,8 @@ def answer_supervision(appeal: Appeal, *, actor, answer: str) -> Supervision:
     answer = require_text(answer, "answer", "督办反馈", 5000)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_handler(actor, appeal)
+        APPEAL.check("answer_supervision", actor, appeal)
         order = appeal.open_supervisions().select_for_update().first()
-        if order is None:
-            raise TransitionNotAllowed("没有待反馈的督办")
         order.answer, order.answered_by, order.answered_at = answer, actor, timezone.now()
         order.save()
         record(appeal, Action.SUPERVISION_ANSWER, actor=actor, from_state=appeal.state,

@@ -3,24 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 
-from banshi.org import permissions
 from banshi.org.models import Unit
 
 from .. import deadlines
-from ..choices import HANDLING_STATES, Action, ExtensionStatus, Rating, State, TriageSource
+from ..choices import Action, ExtensionStatus, Rating, State, TriageSource
 from ..models import Appeal, DeadlinePolicy
-from .base import (
-    InvalidInput,
-    NotPermitted,
-    TransitionNotAllowed,
-    locked,
-    record,
-    require_dispatcher,
-    require_handler,
-    require_state,
-    require_text,
-)
-from .problems import answer_merged
+from ..transitions import APPEAL
+from .base import InvalidInput, NotPermitted, TransitionNotAllowed, locked, record, require_text
 
 DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS = 24, 15
 
@@ -46,29 +35,26 @@ def _start_clock(appeal: Appeal, now) -> None:
     appeal.is_overdue = False  # a fresh clock; the sweep flags it again when this one runs out
 
 
-DISPATCHABLE = {State.SUBMITTED, State.RETURNED, State.DISPATCHED}
-
-
 def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
              urgency: str | None = None, note: str = "", label: str | None = None) -> Appeal:
     """派单: send the appeal to a unit, setting its category, aspect and deadlines."""
-    require_dispatcher(actor)
     return _dispatch(appeal, unit=unit, actor=actor, label=label, category=category,
                      aspect=aspect, urgency=urgency, note=note)
 
 
-def _dispatch(appeal: Appeal, *, unit: Unit, actor, label: str | None = None, category=None,
-              aspect=None, urgency: str | None = None, note: str = "", data: dict | None = None,
-              source: str = TriageSource.HUMAN, states=DISPATCHABLE) -> Appeal:
-    """The dispatch itself, for a person (`dispatch`) or the automatic path (actions.triage).
-
-    The caller has checked the actor's right; `data` is added to the event's data.
-    """
+def _dispatch(appeal: Appeal, *, unit: Unit | None, actor, label: str | None = None,
+              category=None, aspect=None, urgency: str | None = None, note: str = "",
+              data: dict | None = None, source: str = TriageSource.HUMAN,
+              transition: str = "dispatch") -> Appeal:
+    """The dispatch itself, for a person (`dispatch`) or the platform (`auto_dispatch` in
+    banshi.appeals.learning.triage); `data` is added to the event's data."""
+    if unit is None:
+        raise InvalidInput("请选择承办单位", "unit_code")
     if not unit.is_active:
         raise InvalidInput(f"承办单位“{unit.name}”已停用", "unit_code")
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, states, "派单")
+        APPEAL.check(transition, actor, appeal)
         before = appeal.state
         appeal.category = category or appeal.category
         appeal.triage_source = source
@@ -90,8 +76,7 @@ def accept(appeal: Appeal, *, actor, note: str = "") -> Appeal:
     """接单: the unit takes the case; the response clock stops."""
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.DISPATCHED}, "接单")
-        require_handler(actor, appeal)
+        APPEAL.check("accept", actor, appeal)
         appeal.state = State.IN_PROGRESS
         appeal.accepted_at = timezone.now()
         appeal.save()
@@ -105,8 +90,7 @@ def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
     reason = require_text(reason, "reason", "退单理由", 2000)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.DISPATCHED, State.IN_PROGRESS}, "退单")
-        require_handler(actor, appeal)
+        APPEAL.check("return", actor, appeal)
         before, unit = appeal.state, appeal.unit
         appeal.state = State.RETURNED
         appeal.unit = None
@@ -125,11 +109,8 @@ def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
     note = require_text(note, "note", "上报说明", 2000)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, HANDLING_STATES, "上报")
-        require_handler(actor, appeal)
+        APPEAL.check("escalate", actor, appeal)
         parent = appeal.unit.parent
-        if parent is None:
-            raise TransitionNotAllowed(f"“{appeal.unit.name}”已是最高层级，不能再上报")
         before = appeal.state
         appeal.unit = parent
         appeal.state = State.DISPATCHED
@@ -147,8 +128,7 @@ def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
     reply = require_text(reply, "reply", "答复内容", 10000)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.IN_PROGRESS}, "答复")
-        require_handler(actor, appeal)
+        APPEAL.check("resolve", actor, appeal)
         appeal.state = State.RESOLVED
         appeal.reply = reply
         appeal.resolved_at = timezone.now()
@@ -171,14 +151,14 @@ def record_feedback(appeal: Appeal, *, rating: str, comment: str = "", actor=Non
     comment = (comment or "").strip()
     if len(comment) > 2000:
         raise InvalidInput("评价意见不能超过2000个字符", "comment")
-    if actor is None:
-        if not appeal.check_query_code(query_code or ""):
-            raise NotPermitted("查询码不正确")
-    else:
-        require_dispatcher(actor)
+    if actor is None and not appeal.check_query_code(query_code or ""):
+        raise NotPermitted("查询码不正确")
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.RESOLVED}, "评价")
+        if actor is None:  # the resident, proven by the query code
+            APPEAL.check_state("feedback", appeal)
+        else:
+            APPEAL.check("feedback", actor, appeal)
         appeal.rating, appeal.rating_comment = rating, comment
         label = Rating(rating).label
         if rating == Rating.UNSATISFIED:
@@ -209,22 +189,18 @@ def _reopen(appeal: Appeal, *, actor, note: str) -> Appeal:
 
 def reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
     """重新办理: the dispatcher sends a resolved or closed case back to its unit."""
-    require_dispatcher(actor)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.RESOLVED, State.CLOSED}, "重新办理")
-        if appeal.unit_id is None:
-            raise TransitionNotAllowed("该诉求没有承办单位，不能重新办理")
+        APPEAL.check("reopen", actor, appeal)
         return _reopen(appeal, actor=actor, note=note.strip() or "重新办理")
 
 
 def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """作废: spam, out of scope or a duplicate; kept in the ledger as 无效."""
     reason = require_text(reason, "reason", "作废理由", 2000)
-    require_dispatcher(actor)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.SUBMITTED, State.RETURNED}, "作废")
+        APPEAL.check("invalidate", actor, appeal)
         before = appeal.state
         appeal.state = State.INVALID
         appeal.closed_at = timezone.now()
@@ -235,12 +211,11 @@ def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
 
 def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
     """合并: a duplicate follows another appeal; it is answered when that one is."""
-    require_dispatcher(actor)
     if into.pk == appeal.pk:
         raise InvalidInput("不能合并到自身", "into")
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.SUBMITTED, State.RETURNED, State.DISPATCHED}, "合并")
+        APPEAL.check("merge", actor, appeal)
         into = locked(into)  # its state now, not that of the object passed in
         if into.state in {State.MERGED, State.INVALID}:
             raise TransitionNotAllowed(
@@ -260,7 +235,33 @@ def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
     return appeal
 
 
-def can_act(user, appeal: Appeal) -> bool:
-    """Whether `user` is the handling unit (used by pages to show the unit's buttons)."""
-    unit = permissions.unit_of(user)
-    return permissions.role_of(user) == "admin" or (unit is not None and unit == appeal.unit)
+
+# ---------- answering: an answer reaches every appeal merged into the one answered ----------
+
+def answer(appeal: Appeal, *, actor, reply: str, unit, note: str, now, data: dict) -> list[str]:
+    """Move one locked appeal to `resolved` with `reply` (a problem's or another appeal's
+    answer); then those merged into it. Returns the numbers answered."""
+    before = appeal.state
+    appeal.state = State.RESOLVED
+    appeal.reply = reply
+    appeal.resolved_at = now
+    appeal.unit = unit or appeal.unit
+    appeal.save()
+    record(appeal, Action.RESOLVE, actor=actor, from_state=before, unit=appeal.unit,
+           note=note, data=data)
+    return [appeal.number] + answer_merged(appeal, actor=actor, reply=reply, unit=unit, now=now)
+
+
+def answer_merged(appeal: Appeal, *, actor, reply: str, unit, now=None) -> list[str]:
+    """Answer every appeal merged into `appeal` (and, in turn, those merged into them)
+    with the same reply: each gets its own resolve event and can be rated by its resident.
+    Call inside the transaction that resolved `appeal`; returns the numbers answered."""
+    now = now or timezone.now()
+    followers = (Appeal.objects.select_for_update()
+                 .filter(merged_into=appeal, state=State.MERGED).order_by("collected_at", "id"))
+    answered: list[str] = []
+    for follower in followers:
+        answered += answer(follower, actor=actor, reply=reply, unit=unit, now=now,
+                           note=f"随诉求{appeal.number}统一答复：{reply}",
+                           data={"via_appeal": appeal.number})
+    return answered

@@ -234,6 +234,22 @@ class Appeal(models.Model):
     def open_supervisions(self):
         return self.supervisions.filter(answered_at__isnull=True)
 
+    def pending_extension(self):
+        """The unit's extension request awaiting the dispatcher's decision, if any."""
+        return self.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+
+    def last_dispatch(self):
+        """The event that last put the appeal in `dispatched` (a dispatch or an escalation)."""
+        return (self.events.filter(to_state=State.DISPATCHED,
+                                   action__in=[Action.DISPATCH, Action.ESCALATE])
+                .order_by("-at", "-id").first())
+
+    def is_auto_dispatched(self) -> bool:
+        """Dispatched by the platform itself (not yet accepted, not dispatched again since)."""
+        event = self.last_dispatch() if self.state == State.DISPATCHED else None
+        return (event is not None and event.action == Action.DISPATCH
+                and event.actor_id is None and bool(event.data.get("auto")))
+
 
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -3,14 +3,11 @@ percent filter the triage queue uses."""
 
 from django import template
 
-from banshi.appeals.actions.problems import LINKABLE_STATES, may_manage
-from banshi.appeals.actions.triage import is_auto_dispatched, last_dispatch
 from banshi.appeals.choices import OPEN_STATES
 from banshi.appeals.duplicates import similar_appeals
 from banshi.appeals.models import Appeal
-from banshi.org import permissions
-
-from ..case_forms import MergeForm
+from banshi.appeals.permissions import may_see_triage
+from banshi.appeals.transitions import APPEAL
 
 register = template.Library()
 
@@ -32,15 +29,15 @@ def triage_box(context, appeal: Appeal) -> dict:
     shown to anyone on the case page, among the appeals they may see.
     """
     user = context["request"].user
-    district = permissions.sees_everything(user)
-    auto = district and is_auto_dispatched(appeal)
+    district = may_see_triage(user)
+    auto = district and appeal.is_auto_dispatched()
     similar = []
     if appeal.state in OPEN_STATES:
         similar = similar_appeals(appeal, within=Appeal.objects.visible_to(user))
     return {
         "suggestion": appeal.suggestion if district else {},
-        "auto_event": last_dispatch(appeal) if auto else None,
+        "auto_event": appeal.last_dispatch() if auto else None,
         "similar": similar,
-        "can_merge": MergeForm.offered(user, appeal),
-        "can_link": may_manage(user) and appeal.state in LINKABLE_STATES,
+        "can_merge": APPEAL.allowed("merge", user, appeal),
+        "can_link": APPEAL.allowed("link_problem", user, appeal),
     }

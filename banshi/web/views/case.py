@@ -1,18 +1,15 @@
 """The case page: everything about one appeal, and the actions the user may take on it."""
 
-from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from banshi.appeals import actions
 from banshi.appeals.access import access_appeal
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal
 
-from ..case_forms import ACTION_FORMS, offered_forms, pending_extension
-from ..forms import apply_action_error
-from .common import staff_required
+from ..case_forms import ACTION_FORMS, case_forms
+from .common import run_action_form, staff_required
 
 
 def render_case(request, appeal: Appeal, *, status: int = 200, bound=None):
@@ -24,8 +21,8 @@ def render_case(request, appeal: Appeal, *, status: int = 200, bound=None):
         "categories": [c for c in appeal.category_levels() if c is not None],
         "events": appeal.events.select_related("unit").order_by("at", "id"),
         "supervisions": appeal.supervisions.select_related("issued_by").order_by("due_date"),
-        "extension": pending_extension(appeal),
-        "action_forms": offered_forms(user, appeal, bound),
+        "extension": appeal.pending_extension(),
+        "action_forms": case_forms(user, appeal, bound),
     }
     return render(request, "web/staff/case.html", context, status=status)
 
@@ -47,21 +44,11 @@ def photo(request, number: str, attachment_id: int):
 def act(request, number: str, action: str):
     """One endpoint for every case action: form → action → back to the case page."""
     appeal = access_appeal(request.user, number)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
-        raise Http404("未知的操作")
-    form = form_class(request.POST, appeal=appeal, user=request.user,
-                      auto_id=f"id_{action}_%s")
-    if not form.is_valid():
-        messages.error(request, f"{form.label}未完成，请检查填写的内容")
-        return render_case(request, appeal, status=422, bound=(action, form))
-    try:
-        form.perform()
-    except actions.ActionError as exc:
-        apply_action_error(form, exc, above=False)
-        messages.error(request, exc.message)
-        return render_case(request, appeal, status=exc.status, bound=(action, form))
-    messages.success(request, form.done)
+    failed = run_action_form(
+        request, ACTION_FORMS, action, appeal,
+        lambda status, bound: render_case(request, appeal, status=status, bound=bound))
+    if failed is not None:
+        return failed
     if Appeal.objects.visible_to(request.user).filter(pk=appeal.pk).exists():
         return redirect("web:case", number=appeal.number)
     return redirect("web:home")

@@ -4,21 +4,20 @@ one by hand, and the case page's "并入共性问题"."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from banshi.appeals import actions
 from banshi.appeals.access import access_appeal, access_problem, visible_problems
-from banshi.appeals.actions.problems import may_manage
 from banshi.appeals.choices import ProblemStatus
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal, Milestone, Problem
+from banshi.appeals.permissions import may_manage_problems as may_manage
 
 from ..forms import apply_action_error
-from ..problem_forms import PROBLEM_FORMS, LinkToProblemForm, NewProblemForm, offered_forms
+from ..problem_forms import PROBLEM_FORMS, LinkToProblemForm, NewProblemForm, problem_forms
 from .case import render_case
-from .common import dispatcher_required, staff_required
+from .common import dispatcher_required, run_action_form, staff_required
 
 PAGE_SIZE = 50
 TABS = [ProblemStatus.CANDIDATE, ProblemStatus.OPEN, ProblemStatus.RESOLVED,
@@ -119,7 +118,7 @@ def render_problem(request, problem: Problem, *, status: int = 200, bound=None):
         "progress": problem.progress,
         "regions": problem.regions.order_by("code"),
         "events": problem.events.order_by("at", "id"),
-        "action_forms": offered_forms(user, problem, bound),
+        "action_forms": problem_forms(user, problem, bound),
     }
     return render(request, "web/problems/detail.html", context, status=status)
 
@@ -134,25 +133,10 @@ def problem_detail(request, code: str):
 def problem_act(request, code: str, action: str):
     """One endpoint for every problem action: form → action → back to the problem page."""
     problem = access_problem(request.user, code)
-    form_class = PROBLEM_FORMS.get(action)
-    if form_class is None:
-        raise Http404("未知的操作")
-    form = form_class(request.POST, problem=problem, user=request.user,
-                      auto_id=f"id_{action}_%s")
-    if not form_class.offered(request.user, problem):
-        messages.error(request, "当前账号不能执行该操作")
-        return render_problem(request, problem, status=403)
-    if not form.is_valid():
-        messages.error(request, f"{form.label}未完成，请检查填写的内容")
-        return render_problem(request, problem, status=422, bound=(action, form))
-    try:
-        form.perform()
-    except actions.ActionError as exc:
-        apply_action_error(form, exc)
-        messages.error(request, exc.message)
-        return render_problem(request, problem, status=exc.status, bound=(action, form))
-    messages.success(request, form.done)
-    return redirect("web:problem", code=problem.code)
+    failed = run_action_form(
+        request, PROBLEM_FORMS, action, problem,
+        lambda status, bound: render_problem(request, problem, status=status, bound=bound))
+    return failed or redirect("web:problem", code=problem.code)
 
 
 @staff_required

@@ -9,21 +9,14 @@ ones left out; the resident is a keyed hash of the phone or name, never printed)
 is banshi.triage.problems.detect_problems; this command only reads and writes.
 """
 
-import datetime as dt
-import hashlib
-import hmac
 import json
 import os
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from banshi.appeals.choices import State
-from banshi.appeals.models import Appeal
-from banshi.org.choices import RegionLevel
-from banshi.org.models import Region
+from banshi.appeals.learning.detection import ledger_messages
+from banshi.appeals.problems.candidates import record_candidates
 from banshi.triage.messages_io import MessageFileError, read_report, write_problem_tables
 from banshi.triage.places import PlaceExtractor
 from banshi.triage.problems import Cluster, Message, detect_problems
@@ -56,8 +49,6 @@ class Command(BaseCommand):
         messages, extractor = self.from_file(data) if data else self.from_ledger(days)
         clusters = detect_problems(messages, top=top or None, extractor=extractor)
         if options["record"]:
-            from banshi.appeals.actions import record_candidates
-
             result = record_candidates(clusters)
             self.stderr.write(f"共性问题候选：新增 {len(result.created)}，"
                               f"更新 {len(result.updated)}，跳过 {result.skipped}")
@@ -99,20 +90,6 @@ class Command(BaseCommand):
                               f"{c.start:%Y-%m-%d} 至 {c.end:%Y-%m-%d}  {c.place} | {c.title}")
 
 
-def ledger_messages(days: int) -> tuple[list[Message], PlaceExtractor]:
-    """The appeals collected in the last `days` days as messages, and a place extractor
-    that knows the district's regions. Invalid appeals are left out; merged ones stay (each
-    is a resident who raised the issue)."""
-    since = timezone.now() - dt.timedelta(days=days)
-    appeals = (Appeal.objects.filter(collected_at__gte=since).exclude(state=State.INVALID)
-               .only("number", "title", "content", "collected_at", "likes", "contact_phone",
-                     "contact_name").order_by("collected_at", "id"))
-    messages = [Message(id=a.number, user=resident(a), title=a.title, content=a.content,
-                        at=timezone.localtime(a.collected_at), likes=a.likes)
-                for a in appeals.iterator(chunk_size=2000)]
-    return messages, ledger_extractor()
-
-
 def dumps(clusters: list[Cluster]) -> str:
     """The --json list; numeric 留言编号 as numbers, appeal numbers as strings."""
     rows = []
@@ -121,20 +98,3 @@ def dumps(clusters: list[Cluster]) -> str:
         row["message_ids"] = [int(i) if i.isdigit() else i for i in row["message_ids"]]
         rows.append(row)
     return json.dumps(rows, ensure_ascii=False)
-
-
-def resident(appeal: Appeal) -> str:
-    """Who wrote it, as a keyed hash (the same person → the same hash; never reversible)."""
-    who = (appeal.contact_phone or appeal.contact_name or "").strip()
-    if not who:
-        return f"appeal:{appeal.number}"  # unknown: counts as a resident of its own
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, who.encode(), hashlib.sha256).hexdigest()[:16]
-
-
-def ledger_extractor() -> PlaceExtractor:
-    """Place extraction that knows the district's own streets and communities by name."""
-    regions = list(Region.objects.values_list("name", "level"))
-    return PlaceExtractor(
-        user_words=[name for name, level in regions if level != RegionLevel.DISTRICT],
-        admin_words=[name for name, level in regions if level == RegionLevel.DISTRICT])

@@ -6,8 +6,8 @@ held-out set (the same rule training applies). With no VERSION, lists the versio
 
 from django.core.management.base import BaseCommand, CommandError
 
+from banshi.appeals.learning.training import ActivationRefused, activate
 from banshi.appeals.models import TriageModelVersion
-from banshi.appeals.training import ActivationRefused, activate
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ prints the version and its held-out score. It does not activate the version.
 
 `banshi triage-train [--seed-file FILE] [--out DIR]` (no --data) trains on the ledger's
 confirmed appeals plus the optional seed file, registers the version and activates it when
-it scores at least as well as the active one (banshi.appeals.training.train_and_register).
+it scores at least as well as the active one (banshi.appeals.learning.training.train_and_register).
 """
 
 from pathlib import Path
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(train_summary(model, directory, skipped))
 
     def train_ledger(self, seed_file: Path | None, out: Path | None, seed: int) -> None:
-        from banshi.appeals.training import TrainingError, train_and_register
+        from banshi.appeals.learning.training import TrainingError, train_and_register
 
         try:
             outcome = train_and_register(seed_file=seed_file, out_dir=out, seed=seed)

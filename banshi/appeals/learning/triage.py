@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from banshi.org.models import Unit
 
+from ..actions.base import TransitionNotAllowed, locked, record
+from ..actions.workflow import _dispatch
 from ..choices import Action, ExtensionStatus, State, TriageSource
-from ..models import Appeal, AppealEvent, AutoDispatchRule, Category
-from ..suggest import suggested_chain
-from .base import TransitionNotAllowed, locked, record, require_dispatcher, require_state
-from .workflow import _dispatch
+from ..models import Appeal, AutoDispatchRule, Category
+from ..transitions import APPEAL
+from .suggest import suggested_chain
 
 AUTO_LABEL = "系统(自动派单)"
 
@@ -64,7 +65,7 @@ def maybe_auto_dispatch(appeal: Appeal) -> Appeal | None:
     if rule is None or confidence is None or confidence < rule.threshold:
         return None
     unit = _suggested_unit(appeal)
-    if unit is None or appeal.state != State.SUBMITTED:
+    if unit is None or APPEAL.state_refusal("auto_dispatch", appeal):
         return None
     if appeal.events.filter(action=Action.UNDO_DISPATCH).exists():
         return None
@@ -75,34 +76,18 @@ def maybe_auto_dispatch(appeal: Appeal) -> Appeal | None:
     try:
         return _dispatch(appeal, unit=unit, actor=None, label=AUTO_LABEL,
                          category=appeal.suggested_category, data=data,
-                         source=TriageSource.AUTO, states={State.SUBMITTED},
+                         source=TriageSource.AUTO, transition="auto_dispatch",
                          note=f"自动派单，分类置信度 {confidence:.0%} ≥ 阈值 {rule.threshold:.0%}")
     except TransitionNotAllowed:
         return None  # a person got there first
 
 
-def last_dispatch(appeal: Appeal) -> AppealEvent | None:
-    """The event that last put the appeal in `dispatched` (a dispatch or an escalation)."""
-    return appeal.events.filter(to_state=State.DISPATCHED,
-                                action__in=[Action.DISPATCH, Action.ESCALATE]).order_by(
-        "-at", "-id").first()
-
-
-def is_auto_dispatched(appeal: Appeal) -> bool:
-    event = last_dispatch(appeal) if appeal.state == State.DISPATCHED else None
-    return (event is not None and event.action == Action.DISPATCH
-            and event.actor_id is None and bool(event.data.get("auto")))
-
-
 def undo_auto_dispatch(appeal: Appeal, *, actor, note: str = "") -> Appeal:
     """撤销自动派单: back to 待派单 with no unit and no deadlines, as before the dispatch."""
-    require_dispatcher(actor)
     with transaction.atomic():
         appeal = locked(appeal)
-        require_state(appeal, {State.DISPATCHED}, "撤销自动派单")
-        if not is_auto_dispatched(appeal):
-            raise TransitionNotAllowed("该诉求不是自动派单的，不能撤销自动派单")
-        data = last_dispatch(appeal).data
+        APPEAL.check("undo_auto_dispatch", actor, appeal)
+        data = appeal.last_dispatch().data
         unit = appeal.unit
         previous = data.get("previous_category")
         appeal.category = Category.objects.filter(code=previous).first() if previous else None

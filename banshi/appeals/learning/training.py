@@ -33,8 +33,8 @@ from django.utils import timezone
 from banshi.org.models import Region, Unit
 from banshi.triage.text import join_title_content
 
-from .choices import Action, State, TriageSource
-from .models import Appeal, TriageModelVersion
+from ..choices import Action, State, TriageSource
+from ..models import Appeal, TriageModelVersion
 
 log = logging.getLogger(__name__)
 

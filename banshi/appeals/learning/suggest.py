@@ -19,8 +19,8 @@ from django.db.models import Count, Q
 
 from banshi.triage.text import join_title_content
 
-from .choices import State
-from .models import Appeal, Category, RoutingRule, TriageModelVersion
+from ..choices import State
+from ..models import Appeal, Category, RoutingRule, TriageModelVersion
 
 TOP_K = 3
 MAX_UNITS = 3

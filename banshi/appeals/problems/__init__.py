@@ -1,0 +1,1 @@
+"""共性问题: the problem workflow (actions) and the detector's candidates (candidates)."""

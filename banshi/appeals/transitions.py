@@ -1,0 +1,143 @@
+"""The transition tables: for each action, the states it may start from, the right it needs
+and any condition of the moment (a guard). Actions check them; the pages' offered actions,
+the template tags and the API read them. Nothing else lists an action's allowed states.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import permissions
+from .choices import HANDLING_STATES, OPEN_STATES, ProblemStatus, State
+from .errors import NotPermitted, TransitionNotAllowed
+from .permissions import Right
+
+# A guard says why the action cannot be taken now (a Chinese sentence), or None.
+Guard = Callable[[Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Transition:
+    verb: str  # 不能{verb}
+    states: frozenset[str]
+    right: Right
+    guard: Guard | None = None
+
+    def blocked(self, subject) -> str | None:
+        return self.guard(subject) if self.guard else None
+
+
+class Table(dict[str, Transition]):
+    """Transitions of one kind of object, read from its `field` (state or status)."""
+
+    def __init__(self, kind: str, field: str, label: Callable[[Any], str], rows: dict):
+        super().__init__(rows)
+        self.kind, self.field, self.label = kind, field, label
+
+    def state_refusal(self, name: str, subject) -> str | None:
+        """Why `subject` cannot take `name` in its current state (or a guard), or None."""
+        transition = self[name]
+        if getattr(subject, self.field) not in transition.states:
+            shown = getattr(subject, f"get_{self.field}_display")()
+            return f"{self.kind}{self.label(subject)}当前状态为“{shown}”，不能{transition.verb}"
+        return transition.blocked(subject)
+
+    def allowed(self, name: str, user, subject) -> bool:
+        """Whether `user` may take action `name` on `subject` now (for pages and the API)."""
+        return self[name].right(user, subject) and self.state_refusal(name, subject) is None
+
+    def offered(self, user, subject) -> list[str]:
+        return [name for name in self if self.allowed(name, user, subject)]
+
+    def check(self, name: str, actor, subject) -> None:
+        """Raise NotPermitted or TransitionNotAllowed unless `actor` may take `name` now."""
+        self.check_right(name, actor, subject)
+        self.check_state(name, subject)
+
+    def check_right(self, name: str, actor, subject=None) -> None:
+        """NotPermitted unless `actor` has the right `name` needs (before reading input)."""
+        right = self[name].right
+        if not right(actor, subject):
+            raise NotPermitted(right.denied)
+
+    def check_state(self, name: str, subject) -> None:
+        """The state and guard only: for callers whose right was proven otherwise (a resident
+        with the query code)."""
+        refusal = self.state_refusal(name, subject)
+        if refusal:
+            raise TransitionNotAllowed(refusal)
+
+
+def _has_pending_extension(appeal) -> str | None:
+    return "已有待审批的延期申请" if appeal.pending_extension() else None
+
+
+def _no_pending_extension(appeal) -> str | None:
+    return None if appeal.pending_extension() else "没有待审批的延期申请"
+
+
+def _no_parent(appeal) -> str | None:
+    unit = appeal.unit
+    if unit is not None and unit.parent_id is None:
+        return f"“{unit.name}”已是最高层级，不能再上报"
+    return None
+
+
+def _no_unit(appeal) -> str | None:
+    return None if appeal.unit_id else "该诉求没有承办单位，不能重新办理"
+
+
+def _no_open_supervision(appeal) -> str | None:
+    return None if appeal.open_supervisions().exists() else "没有待反馈的督办"
+
+
+def _not_auto_dispatched(appeal) -> str | None:
+    return None if appeal.is_auto_dispatched() else "该诉求不是自动派单的，不能撤销自动派单"
+
+
+ALL_STATES = frozenset(State.values)
+# States from which an appeal may be (re)dispatched or merged: no unit is working on it yet.
+UNWORKED = frozenset({State.SUBMITTED, State.RETURNED, State.DISPATCHED})
+HANDLING = frozenset(HANDLING_STATES)
+OPEN = frozenset(OPEN_STATES)
+
+D, H = permissions.DISPATCHER, permissions.HANDLING_UNIT
+
+APPEAL = Table("诉求", "state", lambda appeal: appeal.number, {
+    "dispatch": Transition("派单", UNWORKED, D),
+    "auto_dispatch": Transition("自动派单", frozenset({State.SUBMITTED}), permissions.SYSTEM),
+    "accept": Transition("接单", frozenset({State.DISPATCHED}), H),
+    "return": Transition("退单", HANDLING, H),
+    "extend": Transition("申请延期", HANDLING, H, _has_pending_extension),
+    "decide_extension": Transition("审批延期", HANDLING, D, _no_pending_extension),
+    "escalate": Transition("上报", HANDLING, H, _no_parent),
+    "resolve": Transition("答复", frozenset({State.IN_PROGRESS}), H),
+    "feedback": Transition("评价", frozenset({State.RESOLVED}), D),
+    "reopen": Transition("重新办理", frozenset({State.RESOLVED, State.CLOSED}), D, _no_unit),
+    "supervise": Transition("督办", OPEN | {State.RESOLVED}, permissions.SUPERVISOR),
+    "answer_supervision": Transition("反馈督办", ALL_STATES, H, _no_open_supervision),
+    "invalidate": Transition("作废", frozenset({State.SUBMITTED, State.RETURNED}), D),
+    "merge": Transition("合并", UNWORKED, D),
+    "link_problem": Transition("并入共性问题", OPEN, permissions.PROBLEM_MANAGER),
+    "undo_auto_dispatch": Transition("撤销自动派单", frozenset({State.DISPATCHED}), D,
+                                     _not_auto_dispatched),
+})
+
+
+def _no_milestones(problem) -> str | None:
+    return None if problem.milestones.exists() else "还没有整改节点"
+
+
+M, R = permissions.PROBLEM_MANAGER, permissions.RECTIFIER
+CANDIDATE = frozenset({ProblemStatus.CANDIDATE})
+UNDER_WAY = frozenset({ProblemStatus.OPEN})
+
+PROBLEM = Table("共性问题", "status", lambda problem: problem.code, {
+    "confirm": Transition("确认", CANDIDATE, M),
+    "reject": Transition("驳回", CANDIDATE, M),
+    "edit": Transition("修改", CANDIDATE | UNDER_WAY, M),
+    "link": Transition("关联诉求", UNDER_WAY, M),
+    "milestone": Transition("添加整改节点", UNDER_WAY, R),
+    "progress": Transition("更新整改进度", UNDER_WAY, R, _no_milestones),
+    "resolve": Transition("答复", UNDER_WAY, R),
+})
