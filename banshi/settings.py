@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "banshi.appeals",
     "banshi.api",
     "banshi.web",
+    "banshi.demo",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import Workbook
 
-from banshi.appeals import demo
+from banshi.appeals import loaders
 from banshi.appeals.choices import Action, Channel, Rating, State
 from banshi.appeals.models import (
     Appeal,
@@ -24,6 +24,7 @@ from banshi.appeals.models import (
     ExtensionRequest,
     Supervision,
 )
+from banshi.demo import seeding as demo
 from banshi.org.choices import RegionLevel, Role, UnitKind
 from banshi.org.loaders import LoadError, load_regions, load_units
 from banshi.org.models import Region, Staff, Unit
@@ -31,7 +32,7 @@ from banshi.org.models import Region, Staff, Unit
 from .datasets import MESSAGEBOARD
 from .factories import HOSTILE
 
-APPEALS_DATA = Path(demo.__file__).parent / "data"
+APPEALS_DATA = Path(loaders.__file__).parent / "data"
 REAL_TAXONOMY = MESSAGEBOARD / "taxonomy.xlsx"
 CHANNELS = {"online_form", "wechat_group", "qq_group", "platform", "hotline", "symposium",
             "survey", "opinion_box", "household_visit", "walk_in"}

@@ -46,7 +46,7 @@ def run_action_form(request, forms_by_name: dict, name: str, subject, render_pag
     """POST of one page action: the named form → its action. Returns None when the action
     was done (a success message is queued), else the page re-rendered with the reason:
     the transition table's refusal (403 no right, 409 not in this state), 422 for bad input,
-    the action's status when it refused. `render_page(status=, bound=)` renders the object's page."""
+    the action's status when it refused. `render_page(status=, bound=)` renders the page."""
     form_class = forms_by_name.get(name)
     if form_class is None:
         raise Http404("未知的操作")

@@ -17,13 +17,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from banshi.appeals import actions, loaders
+from banshi.appeals.choices import Channel, Rating, State, Urgency
+from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy
+from banshi.org import loaders as org_loaders
 from banshi.org.choices import Role, UnitKind
 from banshi.org.loaders import LoadError, read_rows
 from banshi.org.models import Region, Staff, Unit
-
-from . import actions
-from .choices import Channel, Rating, State, Urgency
-from .models import Appeal, Aspect, Category
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "banshi-demo"  # noqa: S105 - the documented demo password
@@ -31,6 +31,20 @@ DEMO_PREFIX = "demo-"
 DAYS = 120
 MIN_APPEALS = 20
 
+
+
+def load_reference_data() -> list[tuple[str, int, Counter]]:
+    """The district's regions, units, taxonomy, aspects and deadlines from the packaged
+    files (idempotent); [(what, how many now, {created, updated})]."""
+    steps = [
+        ("行政区划", org_loaders.load_regions, Region),
+        ("承办单位", org_loaders.load_units, Unit),
+        ("诉求分类", loaders.load_taxonomy, Category),
+        ("办实事方向", loaders.load_aspects, Aspect),
+        ("办理时限", loaders.load_deadline_policies, DeadlinePolicy),
+    ]
+    return [(label, model.objects.count(), counts)
+            for label, load, model in steps for counts in [load()]]
 
 
 def _words(text: str) -> list[str]:

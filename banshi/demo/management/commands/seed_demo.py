@@ -6,12 +6,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from banshi.appeals import demo, loaders
 from banshi.appeals.choices import State
-from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy
+from banshi.appeals.models import Appeal
+from banshi.demo import seeding as demo
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import UnitKind
-from banshi.org.models import Region, Unit
+from banshi.org.models import Unit
 
 
 class Command(BaseCommand):
@@ -43,16 +43,8 @@ class Command(BaseCommand):
         self.print_accounts()
 
     def load_reference_data(self) -> None:
-        steps = [
-            ("行政区划", org_loaders.load_regions, Region),
-            ("承办单位", org_loaders.load_units, Unit),
-            ("诉求分类", loaders.load_taxonomy, Category),
-            ("办实事方向", loaders.load_aspects, Aspect),
-            ("办理时限", loaders.load_deadline_policies, DeadlinePolicy),
-        ]
-        for label, load, model in steps:
-            counts = load()
-            self.stdout.write(f"{label}：共 {model.objects.count()} 条"
+        for label, total, counts in demo.load_reference_data():
+            self.stdout.write(f"{label}：共 {total} 条"
                               f"(新增 {counts['created']}，更新 {counts['updated']})")
 
     def seed_appeals(self, n: int, seed: int) -> None:
