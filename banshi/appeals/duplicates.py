@@ -55,7 +55,11 @@ def nearby_regions(region: Region | None) -> list[int | None]:
     return sorted(ids | {region.pk})
 
 
-def candidates(appeal: Appeal, *, days: int = 90):
+# How far apart two appeals may be collected and still be shown as possible duplicates.
+WINDOW_DAYS = 90
+
+
+def candidates(appeal: Appeal, *, days: int = WINDOW_DAYS):
     """Recent appeals in the same or a neighbouring community, newest first."""
     window = dt.timedelta(days=days)
     regions = nearby_regions(appeal.region)
@@ -68,7 +72,7 @@ def candidates(appeal: Appeal, *, days: int = 90):
     return rows.order_by("-collected_at", "-id")
 
 
-def similar_appeals(appeal: Appeal, *, days: int = 90, k: int = 5,
+def similar_appeals(appeal: Appeal, *, days: int = WINDOW_DAYS, k: int = 5,
                     min_score: float = MIN_SCORE, within=None) -> list[SimilarAppeal]:
     """Up to `k` appeals that resemble `appeal`, best first, with their scores.
 

@@ -49,8 +49,9 @@ def retrain_triage() -> str | None:
 
 @db_periodic_task(crontab(hour="2", minute="30"))
 def detect_problems_nightly() -> dict:
-    """Nightly: cluster the last 90 days of appeals into candidate shared problems (共性问题)
-    for the dispatcher to confirm or reject; re-running updates rather than duplicates."""
+    """Nightly: cluster the recent appeals (detection.WINDOW_DAYS) into candidate shared
+    problems (共性问题) for the dispatcher to confirm or reject; re-running updates rather
+    than duplicates."""
     from .learning.detection import detect_and_record
 
     result = detect_and_record()

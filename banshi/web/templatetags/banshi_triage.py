@@ -3,6 +3,7 @@ percent filter the triage queue uses."""
 
 from django import template
 
+from banshi.appeals import duplicates
 from banshi.appeals.choices import OPEN_STATES
 from banshi.appeals.duplicates import similar_appeals
 from banshi.appeals.models import Appeal
@@ -38,6 +39,7 @@ def triage_box(context, appeal: Appeal) -> dict:
         "suggestion": appeal.suggestion if district else {},
         "auto_event": appeal.last_dispatch() if auto else None,
         "similar": similar,
+        "window_days": duplicates.WINDOW_DAYS,
         "can_merge": APPEAL.allowed("merge", user, appeal),
         "can_link": APPEAL.allowed("link_problem", user, appeal),
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from banshi.appeals.learning.detection import ledger_messages
+from banshi.appeals.learning.detection import WINDOW_DAYS, ledger_messages
 from banshi.appeals.problems.candidates import record_candidates
 from banshi.triage.messages_io import MessageFileError, read_report, write_problem_tables
 from banshi.triage.places import PlaceExtractor
@@ -30,7 +30,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--data", type=Path, help="留言板文件(.xlsx 或 .csv)")
-        parser.add_argument("--days", type=int, default=90, help="台账：最近多少天(默认90)")
+        parser.add_argument("--days", type=int, default=WINDOW_DAYS,
+                            help=f"台账：最近多少天(默认{WINDOW_DAYS})")
         parser.add_argument("--top", type=int, default=DEFAULT_TOP,
                             help=f"输出前 N 个问题(默认{DEFAULT_TOP}，0 为全部)")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
