@@ -84,6 +84,16 @@ def test_password_change_revokes_all_tokens(d):
     assert not ApiToken.objects.filter(user=user).exists()
 
 
+def test_password_changed_in_bulk_revokes_too(d):
+    """`seed-demo --reset-passwords` and other bulk updates send no signals."""
+    from django.contrib.auth.hashers import make_password
+
+    token = issue_over_http()
+    get_user_model().objects.filter(pk=d.dispatcher.pk).update(
+        password=make_password("bulk-reset-password"))
+    assert not works(token)
+
+
 def test_password_change_in_admin_revokes_tokens(d):
     token = issue_over_http()
     root = get_user_model().objects.create_superuser("root", password=PASSWORD)
@@ -192,3 +202,25 @@ def test_openapi_documents_token_responses(d):
     delete = doc["paths"]["/api/v1/auth/token"]["delete"]["responses"]
     assert {"200", "401", "429"} <= set(post)
     assert {"204", "401"} <= set(delete)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_drops_tokens_issued_before_expiry():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("org", "0002_region_neighbours")]
+    after = [("org", "0004_api_token_expiry_and_login_failures")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        user = old_apps.get_model("auth", "User").objects.create(username="legacy")
+        old_apps.get_model("org", "ApiToken").objects.create(
+            user=user, key_hash=hashlib.sha256(b"legacy-token").hexdigest())
+        MigrationExecutor(connection).migrate(after)
+        assert not ApiToken.objects.exists()
+        assert ApiToken.objects.user_for("legacy-token") is None
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .choices import RegionLevel, Role, UnitKind, UnitLevel
 
@@ -113,6 +114,12 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _password_stamp(user) -> str:
+    """A keyed digest of the user's password hash: it changes whenever the password does,
+    however it was changed (like Django's session auth hash)."""
+    return salted_hmac("banshi.org.ApiToken", user.password, algorithm="sha256").hexdigest()
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def live(self) -> "ApiTokenQuerySet":
         return self.filter(expires_at__gt=timezone.now())
@@ -127,7 +134,8 @@ class ApiTokenQuerySet(models.QuerySet):
         now = timezone.now()
         with transaction.atomic():
             token = self.create(user=user, key_hash=_digest(key), prefix=key[:PREFIX_LENGTH],
-                                created_at=now, expires_at=now + settings.BANSHI_TOKEN_TTL)
+                                password_stamp=_password_stamp(user), created_at=now,
+                                expires_at=now + settings.BANSHI_TOKEN_TTL)
             mine = self.filter(user=user)
             newest = mine.live().order_by("-created_at", "-pk")[
                 :settings.BANSHI_TOKEN_MAX_PER_USER].values_list("pk", flat=True)
@@ -139,9 +147,12 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.grant(user)[0]
 
     def presented(self, key: str) -> "ApiToken | None":
-        """The live token behind `key` whose user is active; records its use."""
+        """The live token behind `key`, if its user is active and has the password the token
+        was issued under; records its use."""
         token = self.live().select_related("user").filter(key_hash=_digest(key)).first()
         if token is None or not token.user.is_active:
+            return None
+        if not constant_time_compare(token.password_stamp, _password_stamp(token.user)):
             return None
         token.touch()
         return token
@@ -169,8 +180,10 @@ class ApiToken(models.Model):
     Only the SHA-256 digest of the key is stored (the key is shown once, when issued) with
     its first characters to tell tokens apart. A token works until `expires_at`
     (BANSHI_TOKEN_TTL after issue) or until it is revoked: by its holder
-    (DELETE /api/v1/auth/token), in /admin/, or — for all of a user's tokens — when the
-    user's password changes or the account is deactivated (banshi.org.signals).
+    (DELETE /api/v1/auth/token) or in /admin/. It works only while the user is active and
+    keeps the password the token was issued under (`password_stamp`, checked on every use);
+    saving a user whose password changed or who was deactivated also deletes the user's
+    tokens (banshi.org.signals), so a reactivated account gets none back.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
@@ -180,6 +193,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("签发时间", default=timezone.now)
     expires_at = models.DateTimeField("过期时间", db_index=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    password_stamp = models.CharField(max_length=64, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 

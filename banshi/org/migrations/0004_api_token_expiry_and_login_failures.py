@@ -28,6 +28,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="apitoken",
+            name="password_stamp",
+            field=models.CharField(default="", editable=False, max_length=64),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="apitoken",
             name="last_used_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
         ),
