@@ -49,7 +49,8 @@ def lockout_response(request, original_response=None, credentials=None):
     """What a locked-out login gets (AXES_LOCKOUT_CALLABLE): 429 with a Chinese message,
     as JSON `{"detail": ...}` on the API and as the project's own page elsewhere."""
     if request.path.startswith(API_PATH_PREFIX):
-        response = JsonResponse({"detail": lockout_message()}, status=429)
+        response = JsonResponse({"detail": lockout_message()}, status=429,
+                                json_dumps_params={"ensure_ascii": False})
     else:
         response = render(request, "web/locked_out.html",
                           {"message": lockout_message()}, status=429)
