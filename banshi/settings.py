@@ -1,7 +1,9 @@
 """Settings, all read from the environment (see README "Configuration")."""
 
 import os
+import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,6 +17,19 @@ def envbool(name: str, default: bool = False) -> bool:
 
 def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def envduration(name: str, default: str) -> timedelta:
+    """'12h', '7d', '30m', '45s' or plain seconds ('3600')."""
+    value = os.environ.get(name, default).strip().lower()
+    match = re.fullmatch(r"(\d+)\s*([smhd]?)", value)
+    if match is None:
+        raise ValueError(f"{name}={value!r}: expected e.g. 3600, 30m, 12h or 7d")
+    unit = {"": "seconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    duration = timedelta(**{unit[match[2]]: int(match[1])})
+    if not duration:
+        raise ValueError(f"{name} must be longer than zero")
+    return duration
 
 
 DATA_DIR = Path(os.environ.get("BANSHI_DATA_DIR", "var")).resolve()
@@ -49,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "huey.contrib.djhuey",
+    "axes",
     "banshi.org",
     "banshi.appeals",
     "banshi.api",
@@ -66,6 +82,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before hashing
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "banshi.urls"
@@ -152,6 +174,26 @@ BANSHI_TRACK_RATE = os.environ.get("BANSHI_TRACK_RATE", "60/h")
 BANSHI_SWEEP_MINUTES = envint("BANSHI_SWEEP_MINUTES", 5)
 BANSHI_MAX_PHOTOS = 5
 BANSHI_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+# Login lockout (django-axes): the same policy on /login/, /admin/login/ and
+# POST /api/v1/auth/token; see banshi/org/lockout.py.
+BANSHI_LOGIN_FAILURE_LIMIT = envint("BANSHI_LOGIN_FAILURE_LIMIT", 5)
+BANSHI_LOGIN_IP_FAILURE_LIMIT = envint("BANSHI_LOGIN_IP_FAILURE_LIMIT", 30)
+AXES_HANDLER = "banshi.org.lockout.LoginGuard"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = BANSHI_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=envint("BANSHI_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "banshi.org.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "banshi.org.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # listed in Chinese by banshi.org.admin instead
+AXES_VERBOSE = False  # its log lines keep the user name and address masked either way
+
+# API tokens: lifetime and how many live tokens one account may hold.
+BANSHI_TOKEN_TTL = envduration("BANSHI_TOKEN_TTL", "12h")
+BANSHI_TOKEN_MAX_PER_USER = envint("BANSHI_TOKEN_MAX_PER_USER", 10)
 
 LOGGING = {
     "version": 1,

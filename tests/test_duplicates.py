@@ -4,6 +4,7 @@ the case page's "相似诉求" panel with its one-click merge, with three users.
 import datetime as dt
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,11 +148,11 @@ def test_panel_and_one_click_merge_with_three_users(client, d):
     old = submitted(d, **fields(OLD))
     new = submitted(d, **fields(NEW))
     # An outsider does not see the appeal at all.
-    client.login(username="zjj", password=PASSWORD)
+    client.login(request=HttpRequest(), username="zjj", password=PASSWORD)
     assert client.get(case_url(new)).status_code == 404
     assert client.post(merge_url(new), {"into": old.number}).status_code == 404
     # The community sees the panel (it may see both appeals) but may not merge.
-    client.login(username="linshanzhai-01", password=PASSWORD)
+    client.login(request=HttpRequest(), username="linshanzhai-01", password=PASSWORD)
     page = client.get(case_url(new)).content.decode()
     assert "相似诉求" in page and old.number in page
     assert "合并到该诉求" not in page
@@ -159,7 +160,7 @@ def test_panel_and_one_click_merge_with_three_users(client, d):
     new.refresh_from_db()
     assert new.state == State.SUBMITTED
     # The dispatcher merges with one click.
-    client.login(username="dispatcher", password=PASSWORD)
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
     page = client.get(case_url(new)).content.decode()
     assert "合并到该诉求" in page and f'name="into" value="{old.number}"' in page
     response = client.post(merge_url(new), {"into": old.number, "note": "相似诉求，一键合并"})
@@ -174,7 +175,7 @@ def test_panel_offers_joining_an_open_problem(client, d):
     problem = actions.create_problem(actor=d.dispatcher, title="百花路路灯集中不亮")
     member = actions.link_appeal(submitted(d, **fields(OLD)), problem, actor=d.dispatcher)
     new = submitted(d, **fields(NEW))
-    client.login(username="dispatcher", password=PASSWORD)
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
     page = client.get(case_url(new)).content.decode()
     assert member.number in page and "并入该共性问题" in page
     assert f'name="code" value="{problem.code}"' in page
@@ -188,15 +189,15 @@ def test_panel_offers_joining_an_open_problem(client, d):
 def test_panel_only_shows_appeals_the_user_may_see(client, d):
     submitted(d, region=d.community2, **fields(OLD))  # the community may not see this one
     new = submitted(d, **fields(NEW))
-    client.login(username="linshanzhai-01", password=PASSWORD)
+    client.login(request=HttpRequest(), username="linshanzhai-01", password=PASSWORD)
     assert 'id="similar"' not in client.get(case_url(new)).content.decode()
-    client.login(username="dispatcher", password=PASSWORD)
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
     assert 'id="similar"' in client.get(case_url(new)).content.decode()
 
 
 def test_after_offline_entry_the_worker_sees_similar_appeals(client, d):
     old = submitted(d, **fields(OLD))
-    client.login(username="linshanzhai-01", password=PASSWORD)
+    client.login(request=HttpRequest(), username="linshanzhai-01", password=PASSWORD)
     response = client.post(reverse("web:entry"), {
         "channel": "symposium", "collected_date": timezone.localdate().isoformat(),
         "region": d.community.code, "title": NEW[0], "content": NEW[1]}, follow=True)
@@ -211,7 +212,7 @@ def test_hostile_text_is_compared_and_shown_escaped(client, d, text):
     new = submitted(d, title=text[:200], content=text + "。")
     found = similar_appeals(new)
     assert numbers(found) == [old.number]
-    client.login(username="dispatcher", password=PASSWORD)
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
     page = client.get(case_url(new)).content.decode()
     assert "<script>alert('x')</script>" not in page
     assert "相似诉求" in page

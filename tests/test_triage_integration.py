@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
@@ -287,13 +288,13 @@ def test_undo_is_refused_for_a_human_dispatch_a_unit_and_after_accept(d):
 def test_undo_from_the_case_page_with_three_users(client, d):
     appeal = auto_dispatched(d)
     url = reverse("web:act", args=[appeal.number, "undo-auto-dispatch"])
-    client.login(username="zjj", password=PASSWORD)  # cannot see it
+    client.login(request=HttpRequest(), username="zjj", password=PASSWORD)  # cannot see it
     assert client.post(url).status_code == 404
-    client.login(username="cgj", password=PASSWORD)  # holds it, may not undo
+    client.login(request=HttpRequest(), username="cgj", password=PASSWORD)  # holds it, may not undo
     page = client.get(reverse("web:case", args=[appeal.number]))
     assert "撤销自动派单" not in page.content.decode()
     assert client.post(url).status_code == 403
-    client.login(username="dispatcher", password=PASSWORD)
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
     page = client.get(reverse("web:case", args=[appeal.number])).content.decode()
     assert 'id="auto-dispatch"' in page and AUTO_LABEL in page
     assert client.post(url, {"note": "<script>alert(1)</script>"}).status_code == 302
@@ -309,7 +310,7 @@ def test_queue_and_dispatch_form_show_the_suggestion(
         client, d, trained, django_capture_on_commit_callbacks):
     appeal = submit_now(d, django_capture_on_commit_callbacks, **LAMP)
     top = appeal.suggestion["categories"][0]
-    client.login(username="dispatcher", password=PASSWORD)
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
     home = client.get(reverse("web:home")).content.decode()
     assert f"{CITY} {top['p']:.0%}" in home
     assert "类似诉求 15 件由 区城市管理局 办结" in home
@@ -318,7 +319,7 @@ def test_queue_and_dispatch_form_show_the_suggestion(
     assert '<option value="cgj" selected>' in page
     assert f'<option value="{d.cat_city.code}" selected>' in page
     # Unit staff do not get the model's suggestions.
-    client.login(username="linshanzhai-01", password=PASSWORD)
+    client.login(request=HttpRequest(), username="linshanzhai-01", password=PASSWORD)
     page = client.get(reverse("web:case", args=[appeal.number])).content.decode()
     assert 'id="suggestion"' not in page
 
@@ -467,7 +468,7 @@ def root(client, d):
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.create_superuser("root", password=PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.login(request=HttpRequest(), username="root", password=PASSWORD)
     return client
 
 

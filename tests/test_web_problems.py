@@ -2,6 +2,7 @@
 unit (cgj), its sibling (zjj) and the dispatcher; leaders read only."""
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from banshi.appeals import actions
@@ -16,7 +17,7 @@ ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
 
 
 def login(client, username: str):
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.urls import reverse
 from PIL import Image
 
@@ -267,7 +268,7 @@ def test_rate_page_refuses_get(client):
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_through_the_offline_entry_form(client, d, text):
-    client.login(username="linshanzhai-01", password=PASSWORD)
+    client.login(request=HttpRequest(), username="linshanzhai-01", password=PASSWORD)
     title = text if len(text) <= 200 else "长文本"
     response = client.post(reverse("web:entry"), {
         "channel": Channel.SYMPOSIUM, "collected_date": "2020-01-02",

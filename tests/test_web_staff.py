@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
@@ -21,7 +22,7 @@ from .factories import PASSWORD, dispatched, in_progress, resolved, submitted, t
 
 
 def login(client, username: str):
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

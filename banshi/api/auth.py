@@ -7,11 +7,14 @@ from banshi.org.models import ApiToken
 
 
 class BearerAuth(HttpBearer):
+    """A live token of an active user; the token row is kept on request.api_token."""
+
     def authenticate(self, request, token):
-        user = ApiToken.objects.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        row = ApiToken.objects.presented(token)
+        if row is None:
+            return None
+        request.user, request.api_token = row.user, row
+        return row.user
 
 
 class Anonymous:

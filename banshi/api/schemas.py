@@ -12,7 +12,8 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
-    token: str
+    token: str = Field(description="只显示这一次；服务器只保存其摘要")
+    expires_at: dt.datetime = Field(description="过期时间(签发后 BANSHI_TOKEN_TTL)")
 
 
 class Error(Schema):

@@ -7,11 +7,12 @@ from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError
 
 from banshi.appeals.actions import ActionError
+from banshi.org.lockout import lockout_message, login_succeeded
 from banshi.org.models import ApiToken
 
 from . import appeals, reference
 from . import schemas as s
-from .auth import ResidentThrottle
+from .auth import ResidentThrottle, bearer
 
 api = NinjaAPI(
     title="办实事 Banshi API",
@@ -42,15 +43,49 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+def _duration_text(delta) -> str:
+    seconds = int(delta.total_seconds())
+    for size, unit in [(86400, "天"), (3600, "小时"), (60, "分钟")]:
+        if seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} 秒"
+
+
+LOGIN_DOC = (
+    f"用户名和密码换取令牌；令牌 {_duration_text(settings.BANSHI_TOKEN_TTL)}后过期(`expires_at`，"
+    f"BANSHI_TOKEN_TTL)，每个账号最多保留最新的 {settings.BANSHI_TOKEN_MAX_PER_USER} 个。"
+    f"同一账号输错密码 {settings.BANSHI_LOGIN_FAILURE_LIMIT} 次、或同一地址输错 "
+    f"{settings.BANSHI_LOGIN_IP_FAILURE_LIMIT} 次后暂时锁定 "
+    f"{_duration_text(settings.AXES_COOLOFF_TIME)}，锁定期间即使密码正确也返回 429。"
+)
+
+
 @api.post(
     "/auth/token",
-    response={200: s.TokenOut, 401: s.Error},
+    response={200: s.TokenOut, 401: s.Error, 429: s.Error},
     auth=None,
     tags=["auth"],
+    description=LOGIN_DOC,
     throttle=[ResidentThrottle("token", settings.BANSHI_TRACK_RATE)],
 )
 def token(request, payload: s.TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"detail": lockout_message()})
     if user is None or not user.is_active:
         return Status(401, {"detail": "用户名或密码不正确"})
-    return Status(200, {"token": ApiToken.objects.issue(user)})
+    login_succeeded(user.get_username())
+    key, row = ApiToken.objects.grant(user)
+    return Status(200, {"token": key, "expires_at": row.expires_at})
+
+
+@api.delete(
+    "/auth/token",
+    response={204: None, 401: s.Error},
+    auth=bearer,
+    tags=["auth"],
+    description="吊销本次请求所带的令牌；此后该令牌返回 401。",
+)
+def revoke_token(request):
+    request.api_token.delete()
+    return Status(204, None)

@@ -1,8 +1,12 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .choices import RegionLevel, Role, UnitKind, UnitLevel
 
@@ -106,25 +110,86 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def issue(self, user) -> str:
-        key = secrets.token_urlsafe(32)
-        self.create(user=user, key_hash=_digest(key))
-        return key
+def _password_stamp(user) -> str:
+    """A keyed digest of the user's password hash: it changes whenever the password does,
+    however it was changed (like Django's session auth hash)."""
+    return salted_hmac("banshi.org.ApiToken", user.password, algorithm="sha256").hexdigest()
 
-    def user_for(self, key: str):
-        token = self.select_related("user").filter(key_hash=_digest(key)).first()
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self) -> "ApiTokenQuerySet":
+        return self.filter(expires_at__gt=timezone.now())
+
+    def grant(self, user) -> tuple[str, "ApiToken"]:
+        """A new token for `user`: the plain key (shown once) and its stored row.
+
+        Also drops the user's expired tokens and all but the newest
+        BANSHI_TOKEN_MAX_PER_USER, so repeated logins never pile up rows.
+        """
+        key = secrets.token_urlsafe(32)
+        now = timezone.now()
+        with transaction.atomic():
+            token = self.create(user=user, key_hash=_digest(key), prefix=key[:PREFIX_LENGTH],
+                                password_stamp=_password_stamp(user), created_at=now,
+                                expires_at=now + settings.BANSHI_TOKEN_TTL)
+            mine = self.filter(user=user)
+            newest = mine.live().order_by("-created_at", "-pk")[
+                :settings.BANSHI_TOKEN_MAX_PER_USER].values_list("pk", flat=True)
+            mine.exclude(pk__in=list(newest)).delete()
+        return key, token
+
+    def issue(self, user) -> str:
+        """A new token for `user` (see grant); only its digest is kept."""
+        return self.grant(user)[0]
+
+    def presented(self, key: str) -> "ApiToken | None":
+        """The live token behind `key`, if its user is active and has the password the token
+        was issued under; records its use."""
+        token = self.live().select_related("user").filter(key_hash=_digest(key)).first()
         if token is None or not token.user.is_active:
             return None
-        return token.user
+        if not constant_time_compare(token.password_stamp, _password_stamp(token.user)):
+            return None
+        token.touch()
+        return token
+
+    def user_for(self, key: str):
+        token = self.presented(key)
+        return token.user if token is not None else None
+
+    def revoke_all(self, user) -> int:
+        count, _ = self.filter(user=user).delete()
+        return count
+
+    def purge_expired(self) -> int:
+        count, _ = self.filter(expires_at__lte=timezone.now()).delete()
+        return count
+
+
+PREFIX_LENGTH = 8
+LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
 class ApiToken(models.Model):
-    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+    """A bearer token for the REST API.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    Only the SHA-256 digest of the key is stored (the key is shown once, when issued) with
+    its first characters to tell tokens apart. A token works until `expires_at`
+    (BANSHI_TOKEN_TTL after issue) or until it is revoked: by its holder
+    (DELETE /api/v1/auth/token) or in /admin/. It works only while the user is active and
+    keeps the password the token was issued under (`password_stamp`, checked on every use);
+    saving a user whose password changed or who was deactivated also deletes the user's
+    tokens (banshi.org.signals), so a reactivated account gets none back.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
+                             related_name="api_tokens", verbose_name="账号")
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    prefix = models.CharField("令牌前缀", max_length=PREFIX_LENGTH)
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    password_stamp = models.CharField(max_length=64, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -132,4 +197,24 @@ class ApiToken(models.Model):
         verbose_name = verbose_name_plural = "API 令牌"
 
     def __str__(self) -> str:
-        return f"token of {self.user_id}"
+        return f"{self.prefix}…"
+
+    @property
+    def is_live(self) -> bool:
+        return self.expires_at > timezone.now()
+
+    def touch(self) -> None:
+        """Record a use, writing at most once a minute per token."""
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= LAST_USED_GRANULARITY:
+            type(self).objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
+
+
+class LoginFailure(AccessAttempt):
+    """Failed logins counted by the lockout (banshi.org.lockout), for the admin to see and
+    clear; deleting an account's rows unlocks it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "登录失败记录"
