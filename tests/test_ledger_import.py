@@ -17,8 +17,9 @@ from banshi.appeals import actions
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.ledger import HEADERS, import_appeals, write_ledger
 from banshi.appeals.ledger import importer as importer_module
-from banshi.appeals.ledger.cleaning import CellError, clean_line, clean_text, parse_when
+from banshi.appeals.ledger.importer import parse_when
 from banshi.appeals.models import Appeal, AppealEvent, DailyCounter
+from banshi.lib.spreadsheet import CellError, clean_line, clean_text
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
