@@ -98,7 +98,7 @@ def _sheet_rows(source: Path | BinaryIO) -> Iterator[list]:
         return book.get_sheet_by_index(0).iter_rows()
     except Exception as exc:  # calamine raises several types (zip, XML, format) for bad files
         raise UnreadableFile(
-            "无法读取该表格文件，请确认文件未损坏且为 xlsx、xls 或 ods 格式") from exc
+            "无法读取表格文件，请确认文件未损坏且为 xlsx、xls 或 ods 格式") from exc
 
 
 def decode(data: bytes) -> str:
