@@ -29,6 +29,7 @@ import datetime as dt
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -41,6 +42,10 @@ from python_calamine import CalamineWorkbook
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+# calamine lays a sheet out as a dense grid from its first to its last cell: one cell at
+# XFD1048576 would make it ask for 500 GB and abort the process. 10 million cells (about
+# 1,000,000 rows × 10 columns) is well above any ledger and refused beyond.
+MAX_CELLS = 10_000_000
 
 Source = str | Path | BinaryIO
 
@@ -89,6 +94,7 @@ def read_rows(source: Source, filename: str | None = None) -> Iterator[tuple[int
 
 
 def _sheet_rows(source: Path | BinaryIO) -> Iterator[list]:
+    _check_extent(source)
     try:
         if isinstance(source, Path):
             book = CalamineWorkbook.from_path(str(source))
@@ -99,6 +105,70 @@ def _sheet_rows(source: Path | BinaryIO) -> Iterator[list]:
     except Exception as exc:  # calamine raises several types (zip, XML, format) for bad files
         raise UnreadableFile(
             "无法读取表格文件，请确认文件未损坏且为 xlsx、xls 或 ods 格式") from exc
+
+
+# In an xlsx worksheet's XML, cells with content (<c r="AB12" ...>...</c>; a self-closing
+# <c .../> is an empty, merely styled cell calamine ignores) and the row that holds the first
+# such cell of a row (cells may leave out r= and take their row's number).
+_CELL = rb'<(?:\w+:)?c(?:\s[^>]*)?(?<!/)>'
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>')
+_FILLED_ROW = re.compile(
+    rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]+)"[^>]*(?<!/)>\s*(?:<(?:\w+:)?c\s[^>]*/>\s*)*' + _CELL)
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>]")
+_SCAN_CHUNK = 1 << 23
+
+
+def _check_extent(source: Path | BinaryIO) -> None:
+    """Refuse an xlsx/xlsm workbook whose sheets span more than MAX_CELLS (see there).
+
+    Reads the worksheets' XML once, in chunks, looking only at the references; a file that is
+    no zip is left to calamine, which says what is wrong with it.
+    """
+    try:
+        book = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        book = None
+    try:
+        for info in book.infolist() if book else ():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                rows, columns = _extent(book, info)
+                if rows * columns > MAX_CELLS:
+                    raise UnreadableFile(
+                        f"表格范围过大(到第{rows}行、第{columns}列)，"
+                        "请删除多余的行列或另存为 csv 后重试")
+    except (zipfile.BadZipFile, OSError, EOFError):
+        pass  # a broken member: calamine reports the file as unreadable
+    finally:
+        if not isinstance(source, Path):
+            source.seek(0)
+
+
+def _extent(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(last row, last column) holding content in a worksheet, read in chunks."""
+    rows = columns = 0
+    pending = b""
+    with book.open(info) as stream:
+        while True:
+            chunk = stream.read(_SCAN_CHUNK)
+            data = pending + chunk
+            cut = len(data)
+            if chunk:  # whole rows only (or whole tags in a giant row); the rest waits
+                starts = [m.start() for m in _ROW_START.finditer(data)]
+                cut = starts[-1] if starts and starts[-1] > 0 else data.rfind(b"<")
+            pending, data = data[cut:], data[:cut]
+            cells = set(_FILLED_CELL.findall(data))
+            numbers = {int(n) for _, n in cells} | {int(n) for n in _FILLED_ROW.findall(data)}
+            rows = max(rows, *numbers) if numbers else rows
+            columns = max(columns, *(_column_number(c) for c, _ in cells)) if cells else columns
+            if not chunk:
+                return rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
 
 
 def decode(data: bytes) -> str:
