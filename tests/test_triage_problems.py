@@ -349,6 +349,21 @@ def test_read_messages_float_ids_likes_and_csv(tmp_path):
     assert message.at == dt.datetime(2019, 2, 28, 11, 25, 5)  # noqa: DTZ001
 
 
+def test_row_numbers_are_the_sheets_and_counts_are_bounded(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    rows = {3: HEADER, 4: ["1", "u", "标题", "2019/4/25 9:32", "内容", 0, "inf"],
+            6: ["2", "u", "标题", "不是日期", "内容", 0, 1]}  # rows 1, 2 and 5 are empty
+    for number, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column, value=value)
+    path = tmp_path / "board.xlsx"
+    book.save(path)
+    report = read_report(path)
+    assert report.skipped == [6]
+    assert [(m.id, m.likes) for m in report.messages] == [("1", 2**31 - 1)]
+
+
 def test_parse_time_rejects_what_is_not_a_time():
     assert parse_time(None) is None and parse_time("") is None and parse_time(12) is None
     assert parse_time("2019/2/30 10:00") is None
