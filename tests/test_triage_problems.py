@@ -25,7 +25,13 @@ from banshi.triage.messages_io import (
     write_problem_tables,
 )
 from banshi.triage.places import PlaceExtractor, aliases, place_key
-from banshi.triage.problems import Message, detect_problems, heat_components
+from banshi.triage.problems import (
+    HeatWeights,
+    Message,
+    detect_problems,
+    heat_components,
+    heat_formula_zh,
+)
 from banshi.triage.text import normalise
 
 from .datasets import messageboard
@@ -267,6 +273,14 @@ def test_growth_near_the_reference_time_is_hotter():
 
 
 # --- determinism -------------------------------------------------------------------------
+
+def test_heat_formula_text_is_written_from_the_weights():
+    assert heat_formula_zh() == ("热度 = 10 ×(2×ln(1+涉及群众) + ln(1+诉求件数)"
+                                 " + 0.3×ln(1+点赞−反对) + 时间集中度 + 0.5×增长趋势)")
+    other = HeatWeights(scale=5, residents=1, appeals=0, likes=-0.25, growth=1.5)
+    assert heat_formula_zh(other) == ("热度 = 5 ×(ln(1+涉及群众) − 0.25×ln(1+点赞−反对)"
+                                      " + 时间集中度 + 1.5×增长趋势)")
+
 
 def test_deterministic_and_independent_of_input_order(clusters):
     again = detect_problems(messages(), seed=7)
