@@ -114,7 +114,6 @@ _CELL = rb'<(?:\w+:)?c(?:\s[^>]*)?(?<!/)>'
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>')
 _FILLED_ROW = re.compile(
     rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]+)"[^>]*(?<!/)>\s*(?:<(?:\w+:)?c\s[^>]*/>\s*)*' + _CELL)
-_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>]")
 _SCAN_CHUNK = 1 << 23
 
 
@@ -151,17 +150,25 @@ def _extent(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
         while True:
             chunk = stream.read(_SCAN_CHUNK)
             data = pending + chunk
-            cut = len(data)
-            if chunk:  # whole rows only (or whole tags in a giant row); the rest waits
-                starts = [m.start() for m in _ROW_START.finditer(data)]
-                cut = starts[-1] if starts and starts[-1] > 0 else data.rfind(b"<")
+            cut = _last_row_start(data) if chunk else len(data)  # whole rows; the rest waits
             pending, data = data[cut:], data[:cut]
-            cells = set(_FILLED_CELL.findall(data))
-            numbers = {int(n) for _, n in cells} | {int(n) for n in _FILLED_ROW.findall(data)}
-            rows = max(rows, *numbers) if numbers else rows
-            columns = max(columns, *(_column_number(c) for c, _ in cells)) if cells else columns
+            if cells := _FILLED_CELL.findall(data):
+                letters, numbers = {c for c, _ in cells}, {n for _, n in cells}
+                columns = max(columns, *map(_column_number, letters))
+                rows = max(rows, *map(int, numbers))
+            if numbers := set(_FILLED_ROW.findall(data)):
+                rows = max(rows, *map(int, numbers))
             if not chunk:
                 return rows, columns
+
+
+def _last_row_start(data: bytes) -> int:
+    """Where the last <row> (or <x:row>) tag of `data` starts; its last tag in a giant row."""
+    plain = max(data.rfind(b"<row "), data.rfind(b"<row>"))
+    prefixed = data.rfind(b":row ")
+    prefixed = data.rfind(b"<", 0, prefixed) if prefixed > 0 else -1
+    start = max(plain, prefixed)
+    return start if start > 0 else data.rfind(b"<")
 
 
 def _column_number(letters: bytes) -> int:
