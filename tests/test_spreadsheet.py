@@ -153,6 +153,27 @@ def test_a_sheet_spanning_the_grid_is_refused_before_calamine_lays_it_out(tmp_pa
     assert [row[0] for _, row in read_rows(huge)] == ["x"]
 
 
+def test_cells_without_a_reference_count_at_their_rows_number(tmp_path):
+    """Cells may leave out r=; they sit in their row, which may be far down (any prefix)."""
+    plain = xlsx(tmp_path / "plain.xlsx", {1: ["x"]})
+    sheet_data = ('<x:sheetData><x:row r="1"><x:c r="ZZ1" t="inlineStr"><x:is><x:t>x</x:t>'
+                  '</x:is></x:c></x:row><x:row r="1000000"><x:c t="inlineStr"><x:is><x:t>y'
+                  '</x:t></x:is></x:c></x:row></x:sheetData>')
+    crafted = tmp_path / "crafted.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(crafted, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start, end = text.index("<sheetData"), text.index("</sheetData>") + 12
+                text = text[:start] + sheet_data + text[end:]
+                data = text.replace("<worksheet ", '<worksheet xmlns:x="http://schemas.'
+                                    'openxmlformats.org/spreadsheetml/2006/main" ').encode()
+            target.writestr(item, data)
+    with pytest.raises(UnreadableFile, match="第1000000行、第702列"):
+        read_rows(crafted)
+
+
 # --- cleaning --------------------------------------------------------------------------------
 
 def test_cell_text():
