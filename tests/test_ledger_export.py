@@ -218,3 +218,15 @@ def test_command_refuses_missing_directory_and_wrong_suffix(db, tmp_path):
         call_command("export_ledger", str(tmp_path / "missing" / "out.xlsx"))
     with pytest.raises(CommandError, match=".xlsx"):
         call_command("export_ledger", str(tmp_path / "out.csv"))
+
+
+def test_emoji_text_is_cut_to_excels_limit_in_utf16_units(d, tmp_path):
+    # 20,000 emoji pass the 20,000-character limit but are 40,000 UTF-16 units: over the
+    # 32,767 Excel allows in a cell, so Excel would refuse the file.
+    emoji = "😀" * 20000
+    submitted(d, content=emoji)
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(Appeal.objects.all(), path)
+    content = read_sheet(path)[1][COL["内容"]]
+    assert len(content.encode("utf-16-le")) // 2 <= 32767
+    assert content.endswith("😀…") and set(content[:-1]) == {"😀"}

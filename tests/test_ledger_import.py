@@ -17,8 +17,9 @@ from banshi.appeals import actions
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.ledger import HEADERS, import_appeals, write_ledger
 from banshi.appeals.ledger import importer as importer_module
-from banshi.appeals.ledger.cleaning import CellError, clean_line, clean_text, parse_when
+from banshi.appeals.ledger.importer import parse_when
 from banshi.appeals.models import Appeal, AppealEvent, DailyCounter
+from banshi.lib.spreadsheet import CellError, clean_line, clean_text
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
@@ -335,6 +336,48 @@ def test_unreadable_files_and_headers_are_reported(d, tmp_path):
         assert report.imported == 0
     assert "收到时间" in import_appeals(
         BytesIO("标题,内容\n甲,乙\n".encode()), filename="a.csv").errors[0].message
+
+
+def test_nul_and_control_characters_never_reach_the_database(d, tmp_path):
+    # PostgreSQL refuses NUL in text; a CSV may carry it, and Python's csv module keeps it.
+    rows = [ledger_row(title="路灯\x00不亮", content="第一段\x00\x1b\n第二段", name="张\x00三")]
+    path = write_csv(tmp_path / "nul.csv", LEDGER_HEADER, rows)
+    report = import_appeals(path, filename=path.name)
+    assert (report.imported, report.errors) == (1, [])
+    appeal = Appeal.objects.get()
+    assert (appeal.title, appeal.content, appeal.contact_name) == ("路灯不亮", "第一段\n第二段",
+                                                                  "张三")
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "0001-01-01 00:00", "9999-12-31 23:59",
+                                  "0001-01-01T00:00:00+14:00", "1899-12-31"])
+def test_years_out_of_range_are_a_cell_error(d, tmp_path, when):
+    path = write_csv(tmp_path / "years.csv", LEDGER_HEADER, [ledger_row(when=when)])
+    report = import_appeals(path, filename=path.name)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "收到时间")]
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize("likes", ["inf", "1e400", "-inf", "nan", "-5", "9" * 30])
+def test_unreadable_like_counts_are_bounded(d, tmp_path, likes):
+    header = ["留言编号", "留言主题", "留言时间", "留言详情", "点赞数"]
+    path = write_csv(tmp_path / "board.csv", header, [[1, "路灯", "2020-01-02", "路灯坏了", likes]])
+    assert import_appeals(path, filename=path.name).imported == 1
+    assert 0 <= Appeal.objects.get().likes <= 2**31 - 1
+
+
+def test_a_sheet_spanning_the_whole_grid_is_refused_not_a_crash(d, tmp_path):
+    # calamine allocates the sheet's whole extent: 1,048,576 × 16,384 cells would abort the
+    # server process. The 5 kB file is refused with a message instead.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["收到时间", "标题"])
+    sheet["XFD1048576"] = "x"
+    path = tmp_path / "huge.xlsx"
+    book.save(path)
+    report = import_appeals(BytesIO(path.read_bytes()), filename=path.name)
+    assert [(e.row, e.column) for e in report.errors] == [(0, "文件")]
+    assert "范围过大" in report.errors[0].message
 
 
 def test_a_title_line_above_the_header_is_passed_over(d, tmp_path):

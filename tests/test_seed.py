@@ -207,6 +207,31 @@ def test_loader_names_the_bad_line(db, tmp_path):
     assert not Region.objects.exists()
 
 
+def test_loader_line_numbers_count_blank_lines(db, tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text("code,name,level,parent_code\nd,区,district,\n\nx,某地,village,d\n",
+                    encoding="utf-8")
+    with pytest.raises(LoadError, match="第4行"):  # the line a text editor shows
+        load_regions(path)
+
+
+def test_loaders_read_gb18030_csv_and_xlsx(db, tmp_path):
+    regions = tmp_path / "regions.csv"
+    regions.write_bytes("code,name,level,parent_code\nd,某区,district,\n".encode("gb18030"))
+    assert load_regions(regions)["created"] == 1
+    units = tmp_path / "units.xlsx"
+    book = Workbook()
+    book.active.append(["code", "name", "kind", "parent_code", "region_code"])
+    book.active.append(["top", "\u3000区专班 ", "district", None, "d"])
+    book.save(units)
+    assert load_units(units)["created"] == 1
+    assert Unit.objects.get(code="top").name == "区专班"
+    taxonomy = write_csv(tmp_path / "t.csv", ["一级分类", "二级分类", "三级分类"],
+                         [["城乡建设", "市政管理", "路灯"]])
+    taxonomy.write_bytes(taxonomy.read_text(encoding="utf-8").encode("gb18030"))
+    assert "新增分类 3 个" in import_taxonomy(taxonomy)
+
+
 def taxonomy_xlsx(path: Path, rows: list[list]) -> Path:
     book = Workbook()
     sheet = book.active

@@ -25,7 +25,13 @@ from banshi.triage.messages_io import (
     write_problem_tables,
 )
 from banshi.triage.places import PlaceExtractor, aliases, place_key
-from banshi.triage.problems import Message, detect_problems, heat_components
+from banshi.triage.problems import (
+    HeatWeights,
+    Message,
+    detect_problems,
+    heat_components,
+    heat_formula_zh,
+)
 from banshi.triage.text import normalise
 
 from .datasets import messageboard
@@ -268,6 +274,14 @@ def test_growth_near_the_reference_time_is_hotter():
 
 # --- determinism -------------------------------------------------------------------------
 
+def test_heat_formula_text_is_written_from_the_weights():
+    assert heat_formula_zh() == ("热度 = 10 ×(2×ln(1+涉及群众) + ln(1+诉求件数)"
+                                 " + 0.3×ln(1+点赞−反对) + 时间集中度 + 0.5×增长趋势)")
+    other = HeatWeights(scale=5, residents=1, appeals=0, likes=-0.25, growth=1.5)
+    assert heat_formula_zh(other) == ("热度 = 5 ×(ln(1+涉及群众) − 0.25×ln(1+点赞−反对)"
+                                      " + 时间集中度 + 1.5×增长趋势)")
+
+
 def test_deterministic_and_independent_of_input_order(clusters):
     again = detect_problems(messages(), seed=7)
     assert [c.as_dict() for c in again] == [c.as_dict() for c in clusters]
@@ -347,6 +361,21 @@ def test_read_messages_float_ids_likes_and_csv(tmp_path):
     assert (message.id, message.user, message.title) == ("188006", "A0001", "A3区一米阳光")
     assert (message.content, message.likes, message.dislikes) == ("座落在 A市", 5, 1)
     assert message.at == dt.datetime(2019, 2, 28, 11, 25, 5)  # noqa: DTZ001
+
+
+def test_row_numbers_are_the_sheets_and_counts_are_bounded(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    rows = {3: HEADER, 4: ["1", "u", "标题", "2019/4/25 9:32", "内容", 0, "inf"],
+            6: ["2", "u", "标题", "不是日期", "内容", 0, 1]}  # rows 1, 2 and 5 are empty
+    for number, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column, value=value)
+    path = tmp_path / "board.xlsx"
+    book.save(path)
+    report = read_report(path)
+    assert report.skipped == [6]
+    assert [(m.id, m.likes) for m in report.messages] == [("1", 2**31 - 1)]
 
 
 def test_parse_time_rejects_what_is_not_a_time():

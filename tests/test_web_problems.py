@@ -1,6 +1,12 @@
 """共性问题 pages through the full request stack, with three people in every test: the owner
 unit (cgj), its sibling (zjj) and the dispatcher; leaders read only."""
 
+import datetime as dt
+import math
+import re
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from django.http import HttpRequest
 from django.urls import reverse
@@ -8,6 +14,8 @@ from django.urls import reverse
 from banshi.appeals import actions
 from banshi.appeals.choices import Action, ProblemStatus, State
 from banshi.appeals.models import AppealEvent, Problem
+from banshi.triage import problems as triage_problems
+from banshi.triage.problems import Message, heat_components
 
 from .factories import HOSTILE, PASSWORD, dispatched, in_progress, submitted, with_code
 from .test_problems import Cluster
@@ -334,3 +342,55 @@ def test_hostile_titles_are_escaped_everywhere(client, d, text):
     for page in pages:
         assert page.status_code == 200
         assert RAW not in page.content.decode()
+
+
+# ---------- the heat formula shown is the one computed ----------
+
+HEAT_VALUES = {
+    "ln(1+涉及群众)": lambda c: math.log1p(c["residents"]),
+    "ln(1+诉求件数)": lambda c: math.log1p(c["appeals"]),
+    "ln(1+点赞−反对)": lambda c: math.log1p(max(0, c["likes"] - c["dislikes"])),
+    "时间集中度": lambda c: c["concentration"],
+    "增长趋势": lambda c: c["growth"],
+}
+
+
+def shown_formula(client, problem) -> str:
+    html = client.get(url(problem)).content.decode()
+    return re.search(r"热度 = [^<]*", html)[0].strip()
+
+
+def heat_by_text(formula: str, components: dict) -> float:
+    """The heat a reader of the page would compute from the formula it shows."""
+    scale, body = re.fullmatch(r"热度 = ([\d.]+) ×\((.*)\)", formula).groups()
+    total = 0.0
+    for term in body.split(" + "):
+        weight, _, label = term.rpartition("×")
+        total += float(weight or 1) * HEAT_VALUES[label](components)
+    return float(scale) * total
+
+
+def computed_heat() -> dict:
+    at = dt.datetime(2024, 3, 1)  # noqa: DTZ001
+    messages = [Message(id=str(i), user=f"u{i % 2}", title="t", content="c", at=at,
+                        likes=40 * i) for i in range(3)]
+    return heat_components(messages, np.array([0.0, 1.0, 2.0]), 2.0, 30.0)
+
+
+def test_the_heat_formula_shown_is_the_one_computed(client, d):
+    login(client, "dispatcher")
+    formula, components = shown_formula(client, candidate(d)), computed_heat()
+    assert (components["concentration"], components["growth"]) == (1.0, 1.0)  # exact parts
+    assert heat_by_text(formula, components) == pytest.approx(components["heat"], abs=0.01)
+
+
+def test_changing_a_weight_changes_the_page(client, d, monkeypatch):
+    login(client, "dispatcher")
+    problem = candidate(d)
+    before, heat_before = shown_formula(client, problem), computed_heat()["heat"]
+    monkeypatch.setattr(triage_problems, "HEAT_WEIGHTS",
+                        replace(triage_problems.HEAT_WEIGHTS, likes=0.7, scale=12))
+    after, components = shown_formula(client, problem), computed_heat()
+    assert "0.7×ln(1+点赞−反对)" in after and after.startswith("热度 = 12 ×") and after != before
+    assert components["heat"] != heat_before
+    assert heat_by_text(after, components) == pytest.approx(components["heat"], abs=0.01)

@@ -6,14 +6,14 @@ never renames or duplicates an existing category; a new node gets the next free 
 under its parent: level 1 "01", "02", ...; level 2 parent code + 2 digits; level 3 the same.
 """
 
-import csv
 from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
-from python_calamine import CalamineWorkbook
 
-from banshi.org.loaders import LoadError, clean, read_rows, upsert
+from banshi.lib.spreadsheet import UnreadableFile, clean_line
+from banshi.lib.spreadsheet import read_rows as read_table
+from banshi.org.loaders import LoadError, read_rows, upsert
 
 from .choices import Urgency
 from .models import Aspect, Category, DeadlinePolicy
@@ -23,23 +23,20 @@ HEADER_MARK = "分类"
 
 
 def read_taxonomy(path: Path) -> list[tuple[str, str, str]]:
-    """(level 1, level 2, level 3) names from a CSV or xlsx file, header skipped.
+    """(level 1, level 2, level 3) names from a CSV or spreadsheet file, header skipped.
 
     A blank level-1 or level-2 cell under a filled deeper cell repeats the row above (as
     merged cells in a spreadsheet read); rows of blanks are skipped.
     """
     path = Path(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        raw = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    elif path.suffix.lower() == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            raw = list(csv.reader(handle))
-    else:
-        raise LoadError(f"{path.name}: 只支持 .csv 或 .xlsx 文件")
+    try:
+        raw = read_table(path)
+    except UnreadableFile as exc:
+        raise LoadError(f"{path.name}: {exc.message}") from exc
     rows, above = [], ["", "", ""]
-    for number, cells in enumerate(raw, start=1):
-        names = [clean(c) for c in (list(cells) + ["", "", ""])[:3]]
-        if number == 1 and HEADER_MARK in names[0]:
+    for index, (number, cells) in enumerate(raw):
+        names = [clean_line(c) for c in (list(cells) + ["", "", ""])[:3]]
+        if index == 0 and HEADER_MARK in names[0]:
             continue
         if not any(names):
             continue

@@ -1,14 +1,16 @@
-"""Load regions and units from CSV files (the district's package data or an admin's file).
+"""Load regions and units from CSV or spreadsheet files (the package data or an admin's file).
 
 Loading is idempotent: rows are matched by `code`, created when missing, saved only when
 a value differs, and parents are always written before their children.
 """
 
-import csv
 from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
+
+from banshi.lib.spreadsheet import UnreadableFile, clean_line, header_names
+from banshi.lib.spreadsheet import read_rows as read_table
 
 from .choices import RegionLevel, UnitKind
 from .models import Region, Unit
@@ -20,27 +22,26 @@ class LoadError(ValueError):
     """A data file is malformed; the message names the file and line."""
 
 
-def clean(value) -> str:
-    """A cell as text without padding (full-width and non-breaking spaces included)."""
-    if value is None:
-        return ""
-    text = str(value).replace("\u3000", " ").replace("\xa0", " ")
-    return text.strip()
-
-
 def read_rows(path: Path, columns: list[str]) -> list[dict]:
-    """The rows of a UTF-8 CSV with a header, each with its line number under "_line"."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise LoadError(f"{path.name}: 缺少列 {', '.join(missing)}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            cells = {c: clean(row.get(c)) for c in columns}
-            if any(cells.values()):
-                rows.append(cells | {"_line": line})
-        return rows
+    """The non-blank rows of a file with a header (CSV or spreadsheet, see banshi.lib.spreadsheet),
+    each {column: cleaned text} with its row number under "_line"."""
+    path = Path(path)
+    try:
+        rows = read_table(path)
+    except UnreadableFile as exc:
+        raise LoadError(f"{path.name}: {exc.message}") from exc
+    _, header = next(rows, (0, []))
+    names = header_names(header)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise LoadError(f"{path.name}: 缺少列 {', '.join(missing)}")
+    positions = {c: names.index(c) for c in columns}
+    found = []
+    for line, row in rows:
+        cells = {c: clean_line(row[i]) if i < len(row) else "" for c, i in positions.items()}
+        if any(cells.values()):
+            found.append(cells | {"_line": line})
+    return found
 
 
 def upsert(model, lookup: dict, values: dict) -> tuple[object, str | None]:

@@ -7,16 +7,19 @@ accepted for the label too). Either text column may be missing or empty in a row
 rows without a label or without any text are skipped and counted.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from banshi.lib.spreadsheet import (
+    UnreadableFile,
+    clean_line,
+    clean_text,
+    header_names,
+    read_rows,
+)
 
 from .text import join_title_content
 
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 HEADERS = {
     "title": ("title", "留言主题", "标题"),
     "content": ("content", "留言详情", "内容", "详情"),
@@ -62,16 +65,22 @@ def read_labelled(path: str | Path) -> Labelled:
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"文件不存在：{path}")
-    rows = _rows(path)
-    if not rows:
+    try:
+        rows = read_rows(path)
+    except UnreadableFile as exc:
+        raise DatasetError(f"{path.name}：{exc.message}") from exc
+    _, header = next(rows, (0, None))
+    if header is None:
         raise DatasetError(f"文件为空：{path.name}")
-    columns = _columns(rows[0], path.name)
+    columns = _columns(header, path.name)
     data = Labelled()
-    for number, row in enumerate(rows[1:], start=2):
-        title, content, label = (_cell(row, columns.get(k)) for k in ("title", "content", "label"))
+    for number, row in rows:
+        title, content, label = (_cell(row, columns.get(k), clean)
+                                 for k, clean in (("title", clean_line),
+                                                  ("content", clean_text),
+                                                  ("label", clean_line)))
         if not label or not (title or content):
-            if any(_cell(row, i) for i in range(len(row))):
-                data.skipped.append(number)
+            data.skipped.append(number)
             continue
         data.titles.append(title)
         data.contents.append(content)
@@ -79,26 +88,8 @@ def read_labelled(path: str | Path) -> Labelled:
     return data
 
 
-def _rows(path: Path) -> list[list]:
-    suffix = path.suffix.lower()
-    if suffix in SPREADSHEETS:
-        try:
-            return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        except Exception as exc:  # calamine raises several types for broken files
-            raise DatasetError(f"无法读取表格文件：{path.name}") from exc
-    if suffix in {".csv", ".txt"}:
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
-            except UnicodeDecodeError:
-                continue
-        raise DatasetError(f"无法识别 {path.name} 的编码，请另存为 UTF-8")
-    raise DatasetError(f"不支持的文件类型“{suffix}”，请使用 .csv 或 .xlsx")
-
-
 def _columns(header: list, name: str) -> dict[str, int]:
-    cells = ["".join(str(c or "").split()).lower() for c in header]
+    cells = [cell.lower() for cell in header_names(header)]
     columns = {}
     for key, names in HEADERS.items():
         for candidate in names:
@@ -111,10 +102,5 @@ def _columns(header: list, name: str) -> dict[str, int]:
     return columns
 
 
-def _cell(row: list, index: int | None) -> str:
-    if index is None or index >= len(row) or row[index] is None:
-        return ""
-    value = row[index]
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _cell(row: list, index: int | None, clean) -> str:
+    return clean(row[index]) if index is not None and index < len(row) else ""

@@ -31,10 +31,11 @@ Clustering (`detect_problems`):
    `attach_content_similarity` when only the body names the place), bigger clusters first.
    Clusters smaller than `min_size` are dropped.
 
-Heat index (every component is returned in `Cluster.components`):
+Heat index (every component is returned in `Cluster.components`; the weights w and the scale
+are HEAT_WEIGHTS, and `heat_formula_zh` writes the formula out with them for the staff pages):
 
-    heat = 10 × (2·ln(1 + residents) + ln(1 + appeals) + 0.3·ln(1 + max(0, likes − dislikes))
-                 + concentration + 0.5·growth)
+    heat = scale × (w₁·ln(1 + residents) + w₂·ln(1 + appeals)
+                    + w₃·ln(1 + max(0, likes − dislikes)) + w₄·concentration + w₅·growth)
 
 - residents: distinct users (a resident writing five times counts once; the five appeals
   still count in `appeals`);
@@ -92,6 +93,39 @@ class Message:
     at: datetime
     likes: int = 0
     dislikes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HeatWeights:
+    """The numbers of the heat index: its scale and the weight of each part."""
+
+    scale: float = 10.0
+    residents: float = 2.0
+    appeals: float = 1.0
+    likes: float = 0.3
+    concentration: float = 1.0
+    growth: float = 0.5
+
+
+HEAT_WEIGHTS = HeatWeights()
+# Each weighted part of the heat index and how the staff pages write it, in formula order.
+HEAT_TERMS = (("residents", "ln(1+涉及群众)"), ("appeals", "ln(1+诉求件数)"),
+              ("likes", "ln(1+点赞−反对)"), ("concentration", "时间集中度"),
+              ("growth", "增长趋势"))
+
+
+def heat_formula_zh(weights: HeatWeights | None = None) -> str:
+    """The heat index in Chinese with the weights `heat_components` uses (HEAT_WEIGHTS):
+    "热度 = 10 ×(2×ln(1+涉及群众) + ln(1+诉求件数) + 0.3×ln(1+点赞−反对) + …)"."""
+    weights = weights or HEAT_WEIGHTS
+    text = ""
+    for name, label in HEAT_TERMS:
+        weight = getattr(weights, name)
+        if not weight:
+            continue
+        sign = " − " if weight < 0 else " + " if text else ""
+        text += sign + (label if abs(weight) == 1 else f"{abs(weight):g}×{label}")
+    return f"热度 = {weights.scale:g} ×({text})"
 
 
 @dataclass(slots=True)
@@ -488,8 +522,11 @@ def heat_components(messages: Sequence[Message], days: np.ndarray, reference: fl
     recent = int(((days > reference - burst_days) & (days <= reference)).sum())
     before = int(((days > reference - 2 * burst_days) & (days <= reference - burst_days)).sum())
     growth = (recent - before) / (recent + before) if recent + before else 0.0
-    heat = 10 * (2 * math.log1p(residents) + math.log1p(appeals)
-                 + 0.3 * math.log1p(max(0, likes - dislikes)) + concentration + 0.5 * growth)
+    parts = {"residents": math.log1p(residents), "appeals": math.log1p(appeals),
+             "likes": math.log1p(max(0, likes - dislikes)), "concentration": concentration,
+             "growth": growth}
+    weights = HEAT_WEIGHTS
+    heat = weights.scale * sum(getattr(weights, name) * parts[name] for name, _ in HEAT_TERMS)
     return {"heat": round(heat, 2), "appeals": appeals, "residents": residents,
             "likes": likes, "dislikes": dislikes, "concentration": round(concentration, 3),
             "growth": round(growth, 3), "span_days": round(float(ordered[-1] - ordered[0]), 1)}

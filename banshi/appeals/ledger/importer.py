@@ -6,6 +6,7 @@ the triage queue like any other. A row is imported, skipped (its 留言编号 wa
 reported with the columns at fault.
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -13,14 +14,23 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
+from banshi.lib.spreadsheet import (
+    CellError,
+    UnreadableFile,
+    cell_count,
+    clean_line,
+    clean_text,
+    headline,
+    parse_datetime,
+    read_rows,
+)
 from banshi.org import permissions
 
 from .. import actions
 from ..models import Appeal
-from .cleaning import CellError, clean_line, clean_text, headline, parse_when
 from .layouts import Layout, Lookups, detect_layout
-from .reading import UnreadableFile, read_rows
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +38,7 @@ BATCH = 500
 HEADER_SEARCH = 5
 IMPORT_LABEL = "批量导入"
 MAX_TITLE, MAX_CONTENT, MAX_NAME, MAX_EXTERNAL_ID = 200, 20000, 100, 64
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -103,6 +114,19 @@ def _texts(check: RowCheck, layout: Layout) -> tuple[str, str]:
     return title, content
 
 
+def parse_when(value, *, now: dt.datetime | None = None) -> dt.datetime:
+    """An aware datetime (settings.TIME_ZONE) from a date cell, not in the future.
+
+    The shapes read are banshi.lib.spreadsheet.parse_datetime's; empty, unreadable and
+    future values raise CellError.
+    """
+    zone = timezone.get_default_timezone()
+    when = parse_datetime(value, tz=zone)
+    if when > (now or timezone.now()) + FUTURE_TOLERANCE:
+        raise CellError(f"日期{when.astimezone(zone):%Y-%m-%d %H:%M}晚于当前时间")
+    return when
+
+
 def _when(check: RowCheck, layout: Layout):
     try:
         return parse_when(check.values.get(layout.when))
@@ -133,11 +157,7 @@ def check_row(check: RowCheck, layout: Layout, lookups: Lookups) -> dict:
 
 def _likes(check: RowCheck) -> int:
     """点赞数 of a message-board row (0 when absent or not a number)."""
-    value = check.values.get("点赞数")
-    try:
-        return max(0, int(float(value))) if value not in (None, "") else 0
-    except (TypeError, ValueError):
-        return 0
+    return cell_count(check.values.get("点赞数"))
 
 
 def _validate(rows, layout: Layout, lookups: Lookups, report: ImportReport) -> list[Candidate]:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from banshi.lib.spreadsheet import header_names
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
@@ -40,7 +41,7 @@ class Layout:
                 ) -> Iterator[tuple[int, dict[str, object]]]:
         """(row number, {header: value}) per data row; a repeated header keeps its first column."""
         positions: dict[str, int] = {}
-        for index, name in enumerate(normalise_header(header)):
+        for index, name in enumerate(header_names(header)):
             if name:
                 positions.setdefault(name, index)
         for number, row in rows:
@@ -54,18 +55,9 @@ BOARD = Layout(kind="board", title="留言主题", content="留言详情", when=
                name="留言用户", channel=Channel.PLATFORM, external_id="留言编号")
 
 
-def normalise_header(header: list) -> list[str]:
-    """Header cells without spaces or required-field stars ("* 标题" → "标题")."""
-    names = []
-    for cell in header:
-        text = "".join(str(cell if cell is not None else "").split())
-        names.append(text.strip("*＊"))
-    return names
-
-
 def detect_layout(header: list) -> tuple[Layout | None, str]:
     """The layout a header row belongs to, or None and what is missing."""
-    names = set(normalise_header(header))
+    names = set(header_names(header))
     for layout in (BOARD, LEDGER):
         own = {layout.title, layout.content, layout.when, layout.external_id} - {""}
         if not names & own:

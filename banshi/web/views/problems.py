@@ -13,6 +13,7 @@ from banshi.appeals.choices import ProblemStatus
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal, Milestone, Problem
 from banshi.appeals.permissions import may_manage_problems as may_manage
+from banshi.triage.problems import Settings, heat_formula_zh
 
 from ..forms import apply_action_error
 from ..problem_forms import PROBLEM_FORMS, LinkToProblemForm, NewProblemForm, problem_forms
@@ -23,6 +24,7 @@ PAGE_SIZE = 50
 TABS = [ProblemStatus.CANDIDATE, ProblemStatus.OPEN, ProblemStatus.RESOLVED,
         ProblemStatus.REJECTED]
 
+_DAYS = f"{Settings().burst_days:g}"  # the detector's window for concentration and growth
 # What each part of the heat index means, for people who did not write the detector.
 # Keys as banshi.triage.problems.heat_components writes them ("heat" is the total).
 HEAT_PARTS = {
@@ -31,14 +33,13 @@ HEAT_PARTS = {
     "residents": ("涉及群众", "反映问题的不同群众人数，权重最高；同一人多次反映只算一次"),
     "likes": ("点赞", "群众对这些诉求的点赞数之和(有点赞的渠道)，与反对相抵后计入"),
     "dislikes": ("反对", "群众对这些诉求的反对数之和"),
-    "concentration": ("时间集中度",
-                      "最集中的30天内的诉求占比：1表示全部在30天内集中出现，越接近0越分散"),
+    "concentration": ("时间集中度", f"最集中的{_DAYS}天内的诉求占比：1表示全部在{_DAYS}天内"
+                                    "集中出现，越接近0越分散"),
     "burst": ("时间集中度", "诉求在短时间内集中出现的程度"),
-    "growth": ("增长趋势", "最近30天比此前30天诉求增减的幅度：1为全部是新增，-1为已无新增"),
+    "growth": ("增长趋势", f"最近{_DAYS}天比此前{_DAYS}天诉求增减的幅度：1为全部是新增，"
+                           "-1为已无新增"),
     "span_days": ("持续天数", "从第一件到最后一件诉求相隔的天数"),
 }
-HEAT_FORMULA = ("热度 = 10 ×(2×ln(1+涉及群众) + ln(1+诉求件数) + 0.5×ln(1+点赞−反对)"
-                " + 时间集中度 + 0.5×增长趋势)")
 
 
 def heat_parts(components: dict) -> list[dict]:
@@ -111,7 +112,7 @@ def render_problem(request, problem: Problem, *, status: int = 200, bound=None):
     context = {
         "problem": problem,
         "heat_parts": heat_parts(problem.heat_components),
-        "heat_formula": HEAT_FORMULA,
+        "heat_formula": heat_formula_zh(),
         "linked": _appeal_rows(user, linked),
         "others": _appeal_rows(user, others),
         "milestones": milestones,
