@@ -125,3 +125,19 @@ def test_a_community_sees_its_areas_department_case_masked_and_cannot_act(d, spr
     assert page("linshanzhai", reverse("web:case", args=[mine.number])).status_code == 404
     # the handling department sees it in full
     assert "张三" in page("cgj", reverse("web:case", args=[mine.number])).content.decode()
+
+
+def test_a_case_merged_into_a_foreign_appeal_does_not_name_it(d, spread):
+    _other, appeals = spread
+    duplicate = actions.merge(submitted(d, title="百花路东头路灯也不亮"), actor=d.dispatcher,
+                              into=appeals["far"])
+    far = appeals["far"].number
+    html = page("linshanzhai-01", reverse("web:case", args=[duplicate.number])).content.decode()
+    assert far not in html and "已合并至 其他单位诉求" in html and "合并至其他单位诉求" in html
+    headers = {"Authorization": f"Bearer {ApiToken.objects.issue(d.community_staff)}"}
+    body = Client().get(f"/api/v1/appeals/{duplicate.number}", headers=headers)
+    assert far not in body.content.decode()
+    assert "合并至其他单位诉求" in [event["note"] for event in body.json()["events"]]
+    # the dispatcher, who may open both, gets the number and the link
+    html = page("dispatcher", reverse("web:case", args=[duplicate.number])).content.decode()
+    assert reverse("web:case", args=[far]) in html
