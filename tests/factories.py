@@ -98,6 +98,36 @@ def build_district() -> District:
     )
 
 
+@dataclass
+class OtherStreet:
+    """A second street of the district with one community: the "sibling street" and the
+    "community of another street" of the access tests."""
+
+    street: Region
+    community: Region
+    street_unit: Unit
+    community_unit: Unit
+    street_staff: object
+    community_staff: object
+
+
+def add_other_street(d: District) -> OtherStreet:
+    street = Region.objects.create(code="410102002", name="中原西路街道",
+                                   level=RegionLevel.STREET, parent=d.district)
+    community = Region.objects.create(code="410102002001", name="西里社区",
+                                      level=RegionLevel.COMMUNITY, parent=street)
+    street_unit = Unit.objects.create(code="zhongyuanxilu", name="中原西路街道办事处",
+                                      kind=UnitKind.STREET, parent=d.district_unit,
+                                      region=street)
+    community_unit = Unit.objects.create(code="zhongyuanxilu-01", name="西里社区居委会",
+                                         kind=UnitKind.COMMUNITY, parent=street_unit,
+                                         region=community)
+    return OtherStreet(street, community, street_unit, community_unit,
+                       street_staff=make_user("zhongyuanxilu", Role.UNIT, street_unit),
+                       community_staff=make_user("zhongyuanxilu-01", Role.UNIT,
+                                                 community_unit))
+
+
 def submitted(d: District, **kwargs):
     fields = {"title": "百花路路灯不亮", "content": "百花路中段三盏路灯连续一周不亮。",
               "region": d.community, "contact_name": "张三", "contact_phone": "13812341234",

@@ -97,22 +97,30 @@ def test_pages_need_a_staff_login(client, d):
 
 # ---------- one problem ----------
 
-def test_detail_shows_appeals_with_masked_contacts_for_the_owner(client, d):
+def test_detail_shows_each_unit_the_appeals_it_may_open_and_counts_the_others(client, d):
     problem = owned(d)
     handled_by_zjj = problem.appeals.get(unit=d.zjj)
+    waiting = problem.appeals.get(unit__isnull=True)
+    # the owner leads the rectification but handles neither appeal: it gets a count
     html = login(client, "cgj").get(url(problem)).content.decode()
-    assert handled_by_zjj.number in html and "李*" in html and "李四" not in html
-    assert "138****1234" in html and "13812341234" not in html
+    assert handled_by_zjj.number not in html and waiting.number not in html
+    assert "李*" not in html and "王*" not in html and "另有 2 件其他单位诉求" in html
     assert "更换灯具" in html and 'id="action-milestone"' in html
     assert 'id="action-resolve"' in html and 'id="action-confirm"' not in html
     assert 'id="action-link"' not in html
     client.logout()
     html = login(client, "zjj").get(url(problem)).content.decode()
-    assert "李四" in html and "王*" in html  # zjj handles 李四's appeal only
-    assert 'id="action-' not in html
+    assert "李四" in html and "王" not in html  # zjj handles 李四's appeal only
+    assert "另有 1 件其他单位诉求" in html and 'id="action-' not in html
+    client.logout()
+    # the community sees both (both are in its area), personal data masked
+    html = login(client, "linshanzhai-01").get(url(problem)).content.decode()
+    assert "李*" in html and "王*" in html and "138****1234" in html
+    assert "李四" not in html and "13812341234" not in html and "另有" not in html
     client.logout()
     html = login(client, "dispatcher").get(url(problem)).content.decode()
     assert "李四" in html and "王五" in html and 'id="action-link"' in html
+    assert "另有" not in html
 
 
 def test_sibling_unit_gets_404_for_a_problem_it_cannot_see(client, d):

@@ -1,6 +1,7 @@
 """Appeals as the API shows them, with personal data masked per caller."""
 
 from banshi.appeals import masking
+from banshi.appeals.access import hide_foreign_numbers
 from banshi.appeals.choices import ExtensionStatus, State
 from banshi.appeals.models import Appeal
 
@@ -36,7 +37,9 @@ def appeal_out(user, appeal: Appeal) -> dict:
 
 def appeal_detail(user, appeal: Appeal) -> dict:
     pending = appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
-    events = appeal.events.select_related("unit").order_by("at", "id")
+    events = list(appeal.events.select_related("unit").order_by("at", "id"))
+    # notes name no appeal the caller may not open ("合并至ZY…")
+    notes = hide_foreign_numbers(user, [e.note for e in events])
     return appeal_out(user, appeal) | {
         "events": [
             {
@@ -46,9 +49,9 @@ def appeal_detail(user, appeal: Appeal) -> dict:
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "unit_code": e.unit.code if e.unit_id else None,
-                "note": e.note,
+                "note": note,
             }
-            for e in events
+            for e, note in zip(events, notes, strict=True)
         ],
         "supervisions": [
             {

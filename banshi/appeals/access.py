@@ -1,4 +1,8 @@
-"""One access function per object: a missing appeal and a forbidden one look the same."""
+"""One access function per object: a missing appeal and a forbidden one look the same.
+And what a user may see of a problem's appeals (the problem page)."""
+
+import re
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
@@ -49,3 +53,45 @@ def access_problem(user, code: str) -> Problem:
     if problem is None:
         raise Http404("共性问题不存在")
     return problem
+
+
+@dataclass(frozen=True)
+class ProblemAppeals:
+    """A problem's appeals as one user may see them: rows of the appeals they may open, and
+    only a count of the others."""
+
+    linked: list[Appeal]
+    candidates: list[Appeal]
+    hidden_linked: int
+    hidden_candidates: int
+
+
+def problem_appeals(user, problem: Problem) -> ProblemAppeals:
+    """The problem's linked appeals and its candidates not linked to it, each cut to what
+    `user` may open (Appeal.objects.visible_to)."""
+    visible = Appeal.objects.visible_to(user).values("pk")
+    groups = [problem.appeals.all(), problem.candidate_appeals.exclude(problem=problem)]
+    shown = [list(group.filter(pk__in=visible).select_related("region__parent", "unit")
+                  .order_by("collected_at", "id")) for group in groups]
+    hidden = [group.count() - len(rows) for group, rows in zip(groups, shown, strict=True)]
+    return ProblemAppeals(shown[0], shown[1], hidden[0], hidden[1])
+
+
+# An appeal number as intake writes it (prefix, local day, sequence): ZY20261125-0001.
+APPEAL_NUMBER = re.compile(r"[A-Z]*\d{8}-\d{4,}")
+HIDDEN_APPEAL = "其他单位诉求"
+
+
+def hide_foreign_numbers(user, texts: list[str]) -> list[str]:
+    """`texts` with every number of an appeal `user` may not open replaced by "其他单位诉求"
+    (event notes name appeals: "关联诉求ZY…", "合并至ZY…")."""
+    found = {number for text in texts for number in APPEAL_NUMBER.findall(text or "")}
+    if not found or permissions.sees_everything(user):
+        return texts
+    foreign = set(Appeal.objects.filter(number__in=found)
+                  .exclude(pk__in=Appeal.objects.visible_to(user).values("pk"))
+                  .values_list("number", flat=True))
+    if not foreign:
+        return texts
+    return [APPEAL_NUMBER.sub(lambda m: HIDDEN_APPEAL if m[0] in foreign else m[0], text or "")
+            for text in texts]

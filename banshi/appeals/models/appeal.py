@@ -252,15 +252,19 @@ class Appeal(models.Model):
 
 
 class EventQuerySet(models.QuerySet):
+    """The event logs' queryset: no bulk update or delete. The database refuses them too
+    (triggers of migration appeals.0004_append_only_events), also for the base manager."""
+
     def update(self, **kwargs):
-        raise TypeError("appeal events are append-only")
+        raise TypeError("events are append-only")
 
     def delete(self):
-        raise TypeError("appeal events are append-only")
+        raise TypeError("events are append-only")
 
 
 class AppealEvent(models.Model):
-    """One change in an appeal's life. Written by actions only; never edited or deleted."""
+    """One change in an appeal's life. Written by actions only; never edited or deleted (the
+    model, its queryset and the database's triggers all refuse it)."""
 
     appeal = models.ForeignKey(Appeal, models.PROTECT, related_name="events")
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from banshi.org.models import Region, Unit
 
 from ..choices import ProblemAction, ProblemSource, ProblemStatus
-from .appeal import Category
+from .appeal import Category, EventQuerySet
 
 
 class Problem(models.Model):
@@ -86,7 +86,8 @@ class Milestone(models.Model):
 
 
 class ProblemEvent(models.Model):
-    """Append-only record of what happened to a problem (who, when, what)."""
+    """Append-only record of what happened to a problem (who, when, what). Never edited or
+    deleted: the model, its queryset and the database's triggers all refuse it."""
 
     problem = models.ForeignKey(Problem, models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -97,6 +98,8 @@ class ProblemEvent(models.Model):
     action = models.CharField(max_length=16, choices=ProblemAction.choices)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -4,7 +4,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from banshi.appeals.access import access_appeal
+from banshi.appeals.access import HIDDEN_APPEAL, access_appeal, hide_foreign_numbers
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal
 
@@ -12,14 +12,33 @@ from ..case_forms import ACTION_FORMS, case_forms
 from .common import run_action_form, staff_required
 
 
+def timeline(user, appeal: Appeal) -> list:
+    """The appeal's events, each with `shown_note`: its note naming no appeal `user` may not
+    open ("合并至ZY…" of an appeal merged into another unit's)."""
+    events = list(appeal.events.select_related("unit").order_by("at", "id"))
+    notes = hide_foreign_numbers(user, [event.note for event in events])
+    for event, note in zip(events, notes, strict=True):
+        event.shown_note = note
+    return events
+
+
+def merged_into(user, appeal: Appeal) -> Appeal | None:
+    """The appeal this one was merged into, if `user` may open it."""
+    if appeal.merged_into_id is None:
+        return None
+    return Appeal.objects.visible_to(user).filter(pk=appeal.merged_into_id).first()
+
+
 def render_case(request, appeal: Appeal, *, status: int = 200, bound=None):
     user = request.user
     context = {
         "appeal": appeal,
+        "merged_into": merged_into(user, appeal),
+        "hidden_appeal": HIDDEN_APPEAL,
         "contact": contact(user, appeal),
         "photos": appeal.attachments.order_by("id"),
         "categories": [c for c in appeal.category_levels() if c is not None],
-        "events": appeal.events.select_related("unit").order_by("at", "id"),
+        "events": timeline(user, appeal),
         "supervisions": appeal.supervisions.select_related("issued_by").order_by("due_date"),
         "extension": appeal.pending_extension(),
         "action_forms": case_forms(user, appeal, bound),

@@ -8,10 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from banshi.appeals import actions
-from banshi.appeals.access import access_appeal, access_problem, visible_problems
+from banshi.appeals.access import (
+    access_appeal,
+    access_problem,
+    hide_foreign_numbers,
+    problem_appeals,
+    visible_problems,
+)
 from banshi.appeals.choices import ProblemStatus
 from banshi.appeals.masking import contact
-from banshi.appeals.models import Appeal, Milestone, Problem
+from banshi.appeals.models import Milestone, Problem
 from banshi.appeals.permissions import may_manage_problems as may_manage
 from banshi.triage.problems import Settings, heat_formula_zh
 
@@ -96,29 +102,35 @@ def problem_new(request):
 
 
 def _appeal_rows(user, appeals) -> list[dict]:
-    visible = set(Appeal.objects.visible_to(user).filter(pk__in=[a.pk for a in appeals])
-                  .values_list("pk", flat=True))
-    return [{"appeal": a, "contact": contact(user, a), "visible": a.pk in visible}
-            for a in appeals]
+    return [{"appeal": a, "contact": contact(user, a)} for a in appeals]
+
+
+def _timeline(user, problem: Problem) -> list[dict]:
+    """The problem's events, their notes naming no appeal `user` may not open."""
+    events = list(problem.events.order_by("at", "id"))
+    notes = hide_foreign_numbers(user, [e.note for e in events])
+    return [{"event": e, "note": note} for e, note in zip(events, notes, strict=True)]
 
 
 def render_problem(request, problem: Problem, *, status: int = 200, bound=None):
+    """The problem page: only the appeals the user may open are listed, the others counted
+    ("另有 N 件其他单位诉求")."""
     user = request.user
-    related = ("region__parent", "unit")
-    linked = list(problem.appeals.select_related(*related).order_by("collected_at", "id"))
-    others = list(problem.candidate_appeals.exclude(problem=problem)
-                  .select_related(*related).order_by("collected_at", "id"))
-    milestones = list(problem.milestones.all())
+    appeals = problem_appeals(user, problem)
     context = {
         "problem": problem,
         "heat_parts": heat_parts(problem.heat_components),
         "heat_formula": heat_formula_zh(),
-        "linked": _appeal_rows(user, linked),
-        "others": _appeal_rows(user, others),
-        "milestones": milestones,
+        "linked": _appeal_rows(user, appeals.linked),
+        "others": _appeal_rows(user, appeals.candidates),
+        "hidden_linked": appeals.hidden_linked,
+        "hidden_others": appeals.hidden_candidates,
+        "n_linked": len(appeals.linked) + appeals.hidden_linked,
+        "n_others": len(appeals.candidates) + appeals.hidden_candidates,
+        "milestones": list(problem.milestones.all()),
         "progress": problem.progress,
         "regions": problem.regions.order_by("code"),
-        "events": problem.events.order_by("at", "id"),
+        "events": _timeline(user, problem),
         "action_forms": problem_forms(user, problem, bound),
     }
     return render(request, "web/problems/detail.html", context, status=status)

@@ -1,0 +1,304 @@
+"""The access matrix: every role × every staff page and every API operation × objects inside
+and outside the role's scope (tests/access_world.py says, by hand, who may see what).
+
+Out of scope is 404 (never a hint), anonymous is sent to the login page (pages) or 401 (API),
+and no response — page, Excel export or JSON — names an appeal or problem outside the
+role's scope, nor shows a resident's full name or phone to a role that must see them masked.
+A staff page or API operation that is not in the tables below fails the test: add it.
+"""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from banshi.web import urls as web_urls
+
+from .access_world import (
+    MAY_DISPATCH,
+    MAY_ENTER,
+    PERSONAL,
+    PROBLEM_TITLES,
+    ROLES,
+    SEES,
+    SEES_PROBLEMS,
+    TEXTS,
+    build_world,
+)
+
+API = "/api/v1"
+LOGIN = "/login/"
+
+# ---------- the world, built once for the module and rolled back after it ----------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    from huey.contrib.djhuey import HUEY
+
+    immediate, HUEY.immediate = HUEY.immediate, True
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    try:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), \
+                transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
+    finally:
+        HUEY.immediate = immediate
+
+
+def web_client(world, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+# ---------- what no response may contain ----------
+
+
+def foreign_texts(world, role: str) -> list[str]:
+    """Numbers and titles of the appeals and problems `role` may not open, and residents'
+    full names and phones it must not see."""
+    texts = []
+    for key, appeal in world.appeals.items():
+        title, name, phone = TEXTS[key]
+        if key not in SEES[role]:
+            texts += [appeal.number, title]
+        if role not in PERSONAL[key] | MAY_DISPATCH:
+            texts += [name, phone]
+    for key, problem in world.problems.items():
+        if key not in SEES_PROBLEMS[role]:
+            texts += [problem.code, PROBLEM_TITLES[key]]
+    return texts
+
+
+def assert_no_leak(world, role: str, text: str, where: str) -> None:
+    leaked = [t for t in foreign_texts(world, role) if t in text]
+    assert not leaked, f"{role} sees {leaked} on {where}"
+
+
+def body_text(response) -> str:
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("latin-1")
+    return response.content.decode()
+
+
+# ---------- staff pages ----------
+# name -> (kind, method). Kinds: "list" (GET, 200 for staff), "object" (GET per appeal,
+# photo or problem: 200 in scope, 404 outside), "post" (POST with an incomplete form per
+# object: 404 outside scope, a refusal or form error inside), "gate" (GET, 200 or 403 by
+# role), "public" (resident pages and login), "admin".
+
+WEB = {
+    "landing": ("public", "GET"), "submit": ("public", "GET"), "track": ("public", "GET"),
+    "rate": ("public", "POST"), "login": ("public", "GET"), "logout": ("public", "POST"),
+    "home": ("list", "GET"), "supervision": ("list", "GET"), "ledger": ("list", "GET"),
+    "export": ("list", "GET"), "problems": ("list", "GET"),
+    "entry": ("gate", "GET"), "import": ("gate", "GET"), "problem-new": ("gate", "GET"),
+    "case": ("object", "GET"), "photo": ("object", "GET"), "problem": ("object", "GET"),
+    "act": ("post", "POST"), "case-problem": ("post", "POST"),
+    "problem-act": ("post", "POST"),
+}
+GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH}
+
+
+def web_names() -> set[str]:
+    names = set()
+    for entry in web_urls.urlpatterns:
+        assert isinstance(entry, URLPattern), f"unexpected include in banshi/web/urls.py: {entry}"
+        names.add(entry.name)
+    return names
+
+
+def test_every_staff_page_is_in_the_matrix():
+    assert web_names() == set(WEB), "add the new page to WEB in tests/test_access_matrix.py"
+    top = {str(p.pattern) for p in get_resolver().url_patterns}
+    assert top == {"admin/", "api/v1/", ""}, "a new URL root needs its own rows here"
+    assert all(isinstance(p, URLPattern | URLResolver) for p in get_resolver().url_patterns)
+
+
+def object_targets(world, name: str) -> list[tuple[str, str, bool]]:
+    """(label, url, in scope?) for a per-object page; `in scope` is per role, so the third
+    item is the key whose visibility decides, resolved by the caller."""
+    w = world
+    if name in ("case", "act", "case-problem"):
+        args = {"act": ["return"], "case": [], "case-problem": []}[name]
+        return [(key, reverse(f"web:{name}", args=[w.number(key), *args]), key)
+                for key in w.appeals]
+    if name == "photo":
+        rows = [(key, reverse("web:photo", args=[w.number(key), photo.pk]), key)
+                for key, photo in w.photos.items()]
+        # a visible appeal's number with another appeal's photo
+        rows.append(("dept+far-photo", reverse("web:photo", args=[
+            w.number("dept"), w.photos["far"].pk]), None))
+        return rows
+    action = "milestone"
+    return [(key, reverse(f"web:{name}", args=[p.code] + ([action] if name == "problem-act"
+                                                            else [])), key)
+            for key, p in w.problems.items()]
+
+
+def expected_inside(role: str, name: str, key: str | None) -> bool:
+    if key is None:
+        return False
+    if name in ("problem", "problem-act"):
+        return key in SEES_PROBLEMS[role]
+    return key in SEES[role]
+
+
+@pytest.mark.parametrize("name", sorted(WEB))
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_page(world, db, role, name):
+    kind, method = WEB[name]
+    client = web_client(world, role)
+    if kind == "object" or kind == "post":
+        for label, url, key in object_targets(world, name):
+            response = client.post(url, {}) if method == "POST" else client.get(url)
+            where = f"{method} {url} ({label})"
+            if role == "anonymous":
+                assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+            elif expected_inside(role, name, key):
+                assert response.status_code not in (404, 500), where
+                if kind == "object":
+                    assert response.status_code == 200, where
+                    assert_no_leak(world, role, body_text(response), where)
+            else:
+                assert response.status_code == 404, f"{role}: {where} is not 404"
+        return
+    url = reverse(f"web:{name}")
+    response = client.post(url, {}) if method == "POST" else client.get(url)
+    where = f"{method} {url}"
+    if kind == "public":
+        assert response.status_code < 500, where
+    elif role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN), where
+    elif kind == "gate":
+        assert response.status_code == (200 if role in GATES[name] else 403), where
+    else:
+        assert response.status_code == 200, where
+    assert_no_leak(world, role, body_text(response), where)
+    if name in ("ledger", "export"):
+        text = body_text(client.get(url)) if name == "export" else response.content.decode()
+        for key in SEES[role]:
+            assert world.number(key) in text, f"{role} misses {key} on {where}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site_is_for_django_staff_only(world, db, role):
+    response = web_client(world, role).get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+# ---------- the API ----------
+# (method, path) -> (kind, body). Kinds: "public" (no token needed), "list", "object" (GET
+# per appeal), "action" (POST per appeal with a valid body).
+
+ACTION_BODIES = {
+    "dispatch": {"unit_code": "cgj"}, "accept": {}, "return": {"reason": "非本单位职责"},
+    "extend": {"days": 3, "reason": "需协调"}, "decide_extension": {"approve": True},
+    "escalate": {"note": "需区级协调"}, "resolve": {"reply": "已处理"},
+    "feedback": {"rating": "satisfied"}, "reopen": {}, "answer_supervision": {"answer": "已办"},
+    "supervise": {"instruction": "限期办结", "due_date": "2099-01-01"},
+    "invalidate": {"reason": "重复"}, "merge": {"into": "@dept"},
+}
+API_OPS = {
+    ("POST", "/auth/token"): ("public", {"username": "nobody", "password": "wrong"}),
+    ("POST", "/appeals"): ("public", {"title": "", "content": ""}),
+    ("GET", "/appeals/track"): ("public", None),
+    ("GET", "/appeals"): ("list", None),
+    ("GET", "/appeals/{number}"): ("object", None),
+    ("GET", "/units"): ("public", None), ("GET", "/regions"): ("public", None),
+    ("GET", "/categories"): ("public", None), ("GET", "/aspects"): ("public", None),
+} | {("POST", f"/appeals/{{number}}/{action}"): ("action", body)
+     for action, body in ACTION_BODIES.items()}
+
+
+@pytest.fixture(scope="module")
+def openapi_operations(world, django_db_blocker):
+    with django_db_blocker.unblock():
+        document = Client().get(f"{API}/openapi.json").json()
+    return {(method.upper(), path.removeprefix(API)): operation
+            for path, operations in document["paths"].items()
+            for method, operation in operations.items()}
+
+
+def test_every_api_operation_is_in_the_matrix(openapi_operations):
+    assert set(openapi_operations) == set(API_OPS), (
+        "add the new operation to API_OPS in tests/test_access_matrix.py")
+
+
+def api_call(world, role: str, method: str, path: str, body=None, params=None):
+    headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
+    client = Client()
+    if method == "GET":
+        return client.get(API + path, params or {}, headers=headers)
+    if isinstance(body, dict) and str(body.get("into", "")).startswith("@"):
+        body = body | {"into": world.number(body["into"][1:])}
+    return client.post(API + path, json.dumps(body or {}), content_type="application/json",
+                       headers=headers)
+
+
+def _check_public(world, role, method, path, body):
+    params = {"number": world.number("dept"), "code": "000000"} if "track" in path else None
+    response = api_call(world, role, method, path, body, params)
+    assert response.status_code in {200, 401, 404, 422}, f"{role} {method} {path}"
+    assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
+
+
+def _check_list(world, role, method, path):
+    response = api_call(world, role, method, path, params={"page_size": 200})
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    numbers = {row["number"] for row in response.json()["results"]}
+    assert numbers == {world.number(key) for key in SEES[role]}, role
+    assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
+
+
+def _check_per_appeal(world, role, method, path, kind, body):
+    for key in world.appeals:
+        target = path.replace("{number}", world.number(key))
+        response = api_call(world, role, method, target, body)
+        where = f"{method} {target} ({key})"
+        if role == "anonymous":
+            assert response.status_code == (404 if path.endswith("/feedback") else 401), where
+        elif key in SEES[role]:
+            assert response.status_code not in (404, 500), where
+            if kind == "object":
+                assert response.status_code == 200, where
+                assert_no_leak(world, role, response.content.decode(), where)
+        else:
+            assert response.status_code == 404, f"{role}: {where} is not 404"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(API_OPS))
+@pytest.mark.parametrize("role", ROLES)
+def test_api_operation(world, db, role, method, path):
+    kind, body = API_OPS[(method, path)]
+    if kind == "public":
+        _check_public(world, role, method, path, body)
+    elif kind == "list":
+        _check_list(world, role, method, path)
+    else:
+        _check_per_appeal(world, role, method, path, kind, body)
+
+
+def test_the_world_is_what_the_tables_say(world, db):
+    """The expectations above are written by hand; this checks the world was built as the
+    module docstring of access_world.py draws it (not who sees what)."""
+    assert isinstance(world.users["anonymous"], AnonymousUser)
+    assert world.appeals["merged"].merged_into_id == world.appeals["far"].pk
+    assert {a.number for a in world.problems["open"].appeals.all()} == {
+        world.number(k) for k in ("dept", "far", "waiting")}
+    assert world.problems["candidate"].candidate_appeals.count() == 3
