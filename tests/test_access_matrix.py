@@ -213,6 +213,7 @@ ACTION_BODIES = {
 }
 API_OPS = {
     ("POST", "/auth/token"): ("public", {"username": "nobody", "password": "wrong"}),
+    ("DELETE", "/auth/token"): ("own token", None),
     ("POST", "/appeals"): ("public", {"title": "", "content": ""}),
     ("GET", "/appeals/track"): ("public", None),
     ("GET", "/appeals"): ("list", None),
@@ -242,6 +243,8 @@ def api_call(world, role: str, method: str, path: str, body=None, params=None):
     client = Client()
     if method == "GET":
         return client.get(API + path, params or {}, headers=headers)
+    if method == "DELETE":
+        return client.delete(API + path, headers=headers)
     if isinstance(body, dict) and str(body.get("into", "")).startswith("@"):
         body = body | {"into": world.number(body["into"][1:])}
     return client.post(API + path, json.dumps(body or {}), content_type="application/json",
@@ -253,6 +256,18 @@ def _check_public(world, role, method, path, body):
     response = api_call(world, role, method, path, body, params)
     assert response.status_code in {200, 401, 404, 422}, f"{role} {method} {path}"
     assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
+
+
+def _check_own_token(world, role, method, path):
+    """Revoking touches only the caller's own token (the test's transaction restores it)."""
+    response = api_call(world, role, method, path)
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 204, role
+    assert api_call(world, role, "GET", "/appeals").status_code == 401
+    others = [r for r in world.tokens if r != role]
+    assert all(api_call(world, r, "GET", "/appeals").status_code == 200 for r in others[:2])
 
 
 def _check_list(world, role, method, path):
@@ -290,6 +305,8 @@ def test_api_operation(world, db, role, method, path):
         _check_public(world, role, method, path, body)
     elif kind == "list":
         _check_list(world, role, method, path)
+    elif kind == "own token":
+        _check_own_token(world, role, method, path)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
 

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ NUMBER = re.compile(r"ZY\d{8}-\d{4}")
 
 def page(username: str, path: str):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client.get(path)
 
 
