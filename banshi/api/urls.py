@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import NinjaAPI, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from banshi.appeals.actions import ActionError
 from banshi.org.models import ApiToken
@@ -12,6 +12,7 @@ from banshi.org.models import ApiToken
 from . import appeals, reference
 from . import schemas as s
 from .auth import ResidentThrottle
+from .errors import http_error_body, validation_error_body
 
 api = NinjaAPI(
     title="办实事 Banshi API",
@@ -32,6 +33,16 @@ def action_error(request, exc: ActionError):
     )
 
 
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    return api.create_response(request, validation_error_body(exc), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, http_error_body(exc), status=exc.status_code)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "不存在"}, status=404)
@@ -44,7 +55,7 @@ def unauthenticated(request, exc):
 
 @api.post(
     "/auth/token",
-    response={200: s.TokenOut, 401: s.Error},
+    response={200: s.TokenOut, 401: s.Error} | appeals.BAD_REQUEST | appeals.THROTTLED,
     auth=None,
     tags=["auth"],
     throttle=[ResidentThrottle("token", settings.BANSHI_TRACK_RATE)],

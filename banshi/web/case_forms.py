@@ -18,6 +18,7 @@ from banshi.appeals.choices import (
     State,
     Urgency,
 )
+from banshi.appeals.limits import ANSWER_MAX, NOTE_MAX, REPLY_MAX
 from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.org import permissions
 from banshi.org.choices import UnitLevel
@@ -56,7 +57,7 @@ def aspect_choices() -> list:
     return [("", "(不变)")] + [(a.code, a.name) for a in Aspect.objects.order_by("code")]
 
 
-def note_field(label="说明", required=False, rows=2, max_length=2000):
+def note_field(label="说明", required=False, rows=2, max_length=NOTE_MAX):
     return forms.CharField(label=label, required=required, max_length=max_length,
                            widget=forms.Textarea(attrs={"rows": rows}))
 
@@ -220,7 +221,7 @@ class EscalateForm(ActionForm):
 class ResolveForm(ActionForm):
     label, done, button = "答复", "已答复", "提交答复"
     primary = True
-    reply = note_field("答复内容", required=True, rows=5, max_length=10000)
+    reply = note_field("答复内容", required=True, rows=5, max_length=REPLY_MAX)
 
     @classmethod
     def offered(cls, user, appeal):
@@ -254,7 +255,7 @@ class SuperviseForm(ActionForm):
 class AnswerSupervisionForm(ActionForm):
     label, done = "督办反馈", "已反馈督办"
     primary = True
-    answer = note_field("反馈内容", required=True, rows=3, max_length=5000)
+    answer = note_field("反馈内容", required=True, rows=3, max_length=ANSWER_MAX)
 
     @classmethod
     def offered(cls, user, appeal):

@@ -5,7 +5,9 @@ from django.db import transaction
 from banshi.org import permissions
 from banshi.org.choices import Role
 
+from ..limits import REPLY_MAX
 from ..models import Appeal, AppealEvent
+from ..validators import text_problem
 
 
 class ActionError(Exception):
@@ -43,10 +45,12 @@ def require_state(appeal: Appeal, allowed, verb: str) -> None:
         )
 
 
-def require_text(value: str | None, field: str, label: str, max_length: int = 10000) -> str:
+def require_text(value: str | None, field: str, label: str, max_length: int = REPLY_MAX) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(f"{label}不能为空", field)
+    if problem := text_problem(text):
+        raise InvalidInput(f"{label}{problem}", field)
     if len(text) > max_length:
         raise InvalidInput(f"{label}不能超过{max_length}个字符(现为{len(text)}个)", field)
     return text

@@ -9,7 +9,9 @@ from banshi.org import permissions
 
 from .. import deadlines
 from ..choices import HANDLING_STATES, OPEN_STATES, Action, ExtensionStatus, State
+from ..limits import ANSWER_MAX, NOTE_MAX
 from ..models import Appeal, ExtensionRequest, Supervision
+from ..validators import date_problem
 from .base import (
     InvalidInput,
     NotPermitted,
@@ -27,7 +29,7 @@ MAX_EXTENSION_DAYS = 30
 
 def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> ExtensionRequest:
     """申请延期: the unit asks for more working days; the dispatcher decides."""
-    reason = require_text(reason, "reason", "延期理由", 2000)
+    reason = require_text(reason, "reason", "延期理由", NOTE_MAX)
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise InvalidInput(f"延期天数须为1到{MAX_EXTENSION_DAYS}个工作日", "days")
     with transaction.atomic():
@@ -75,9 +77,11 @@ def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> 
     """督办: a leader's instruction with its own due date, shown to the unit until answered."""
     if not permissions.can_supervise(actor):
         raise NotPermitted("只有区级领导和派单员可以督办")
-    instruction = require_text(instruction, "instruction", "督办要求", 2000)
+    instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
     if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
         raise InvalidInput("督办期限不能早于今天", "due_date")
+    if problem := date_problem(due_date):
+        raise InvalidInput(f"督办期限{problem}", "due_date")
     with transaction.atomic():
         appeal = locked(appeal)
         require_state(appeal, OPEN_STATES | {State.RESOLVED}, "督办")
@@ -92,7 +96,7 @@ def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> 
 
 def answer_supervision(appeal: Appeal, *, actor, answer: str) -> Supervision:
     """督办反馈: the handling unit answers the oldest open order."""
-    answer = require_text(answer, "answer", "督办反馈", 5000)
+    answer = require_text(answer, "answer", "督办反馈", ANSWER_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         require_handler(actor, appeal)

@@ -8,6 +8,7 @@ from banshi.org.models import Unit
 
 from .. import deadlines
 from ..choices import HANDLING_STATES, Action, ExtensionStatus, Rating, State, TriageSource
+from ..limits import NOTE_MAX, REPLY_MAX
 from ..models import Appeal, DeadlinePolicy
 from .base import (
     InvalidInput,
@@ -102,7 +103,7 @@ def accept(appeal: Appeal, *, actor, note: str = "") -> Appeal:
 
 def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """退单: the unit hands the case back to the dispatcher with a reason."""
-    reason = require_text(reason, "reason", "退单理由", 2000)
+    reason = require_text(reason, "reason", "退单理由", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         require_state(appeal, {State.DISPATCHED, State.IN_PROGRESS}, "退单")
@@ -122,7 +123,7 @@ def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
 
 def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
     """上报: the case moves to the unit one level up, which must accept it anew."""
-    note = require_text(note, "note", "上报说明", 2000)
+    note = require_text(note, "note", "上报说明", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         require_state(appeal, HANDLING_STATES, "上报")
@@ -144,7 +145,7 @@ def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
 
 def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
     """答复: the unit has dealt with the case and answers the resident."""
-    reply = require_text(reply, "reply", "答复内容", 10000)
+    reply = require_text(reply, "reply", "答复内容", REPLY_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         require_state(appeal, {State.IN_PROGRESS}, "答复")
@@ -169,8 +170,8 @@ def record_feedback(appeal: Appeal, *, rating: str, comment: str = "", actor=Non
     if rating not in Rating.values:
         raise InvalidInput("评价须为满意、基本满意或不满意", "rating")
     comment = (comment or "").strip()
-    if len(comment) > 2000:
-        raise InvalidInput("评价意见不能超过2000个字符", "comment")
+    if len(comment) > NOTE_MAX:
+        raise InvalidInput(f"评价意见不能超过{NOTE_MAX}个字符", "comment")
     if actor is None:
         if not appeal.check_query_code(query_code or ""):
             raise NotPermitted("查询码不正确")
@@ -220,7 +221,7 @@ def reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
 
 def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """作废: spam, out of scope or a duplicate; kept in the ledger as 无效."""
-    reason = require_text(reason, "reason", "作废理由", 2000)
+    reason = require_text(reason, "reason", "作废理由", NOTE_MAX)
     require_dispatcher(actor)
     with transaction.atomic():
         appeal = locked(appeal)

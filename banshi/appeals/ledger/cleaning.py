@@ -11,6 +11,8 @@ import re
 
 from django.utils import timezone
 
+from ..validators import date_problem
+
 # Spaces that str.split() already treats as whitespace are listed for clarity; the zero-width
 # ones are not whitespace to Python and would otherwise survive the cleaning.
 _INVISIBLE = str.maketrans({"\u3000": " ", "\u00a0": " ", "\u200b": "", "\ufeff": "",
@@ -116,6 +118,8 @@ def parse_when(value, *, now: dt.datetime | None = None) -> dt.datetime:
         naive = _from_text(value)
     else:
         raise CellError(f"无法识别的日期“{cell_text(value)[:40]}”")
+    if problem := date_problem(naive.date()):
+        raise CellError(problem)
     when = _aware(naive)
     if when > (now or timezone.now()) + FUTURE_TOLERANCE:
         local = timezone.localtime(when, timezone.get_default_timezone())

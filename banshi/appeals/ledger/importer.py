@@ -16,7 +16,7 @@ from django.db import DatabaseError, transaction
 
 from banshi.org import permissions
 
-from .. import actions
+from .. import actions, limits, validators
 from ..models import Appeal
 from .cleaning import CellError, clean_line, clean_text, headline, parse_when
 from .layouts import Layout, Lookups, detect_layout
@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 BATCH = 500
 HEADER_SEARCH = 5
 IMPORT_LABEL = "批量导入"
-MAX_TITLE, MAX_CONTENT, MAX_NAME, MAX_EXTERNAL_ID = 200, 20000, 100, 64
+MAX_TITLE, MAX_CONTENT, MAX_NAME, MAX_EXTERNAL_ID = (
+    limits.TITLE_MAX, limits.CONTENT_MAX, limits.NAME_MAX, limits.EXTERNAL_ID_MAX)
 
 
 @dataclass
@@ -111,6 +112,14 @@ def _when(check: RowCheck, layout: Layout):
         return None
 
 
+def _phone(check: RowCheck, layout: Layout) -> str:
+    try:
+        return validators.normalise_phone(check.line(layout.phone))
+    except ValueError as exc:
+        check.fail(layout.phone, str(exc))
+        return ""
+
+
 def check_row(check: RowCheck, layout: Layout, lookups: Lookups) -> dict:
     """The submit_appeal arguments for a row; problems are collected on `check`."""
     title, content = _texts(check, layout)
@@ -121,6 +130,8 @@ def check_row(check: RowCheck, layout: Layout, lookups: Lookups) -> dict:
         "contact_name": check.limited(layout.name, check.line(layout.name), MAX_NAME, "诉求人"),
         "channel": layout.channel,
     }
+    if layout.phone:
+        fields["contact_phone"] = _phone(check, layout)
     if layout.external_id:
         external_id = check.line(layout.external_id)
         fields["external_id"] = check.limited(
