@@ -43,8 +43,8 @@ PUBLIC_CHANNELS = {
 # and 404 (an appeal the caller may not see); actions add 403 (no right) and 409 (state).
 BAD_REQUEST = {400: s.Error, 422: s.Error}
 THROTTLED = {429: s.Error}
-STAFF = BAD_REQUEST | {401: s.Error, 404: s.Error}
-ACTING = STAFF | {403: s.Error, 409: s.Error}
+STAFF = BAD_REQUEST | {401: s.Error}
+ACTING = STAFF | {403: s.Error, 404: s.Error, 409: s.Error}
 # OpenAPI: the bearer token is optional here (an empty requirement means "no auth").
 TOKEN_OPTIONAL = {"security": [{}]}
 submit_throttle = ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)
@@ -154,7 +154,8 @@ def _querydict(data: dict) -> QueryDict:
     return query
 
 
-@router.get("/{number}", response={200: s.AppealDetail} | STAFF, auth=bearer,
+@router.get("/{number}", response={200: s.AppealDetail, 400: s.Error, 401: s.Error,
+                                   404: s.Error}, auth=bearer,
             summary="一件诉求的详情、流转记录和督办")
 def get_appeal(request, number: str):
     return appeal_detail(request.user, access_appeal(request.user, number))

@@ -36,7 +36,7 @@ def _local(value: dt.datetime) -> dt.datetime:
     return validators.local_moment(value, timezone.get_current_timezone())
 
 
-def _text(max_length: int, min_length: int = 0):
+def _text(max_length: int, min_length: int | None = None):
     return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
 
 
