@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from .limits import EARLIEST_DATE, LATEST_DATE
 
 PHONE_HELP = "请填写11位手机号(如13812345678)或带区号的固定电话(如0371-67181234)"
-_MOBILE = re.compile(r"(?:\+?86-?)?(1[3-9]\d{9})")
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
 # 010 and 02x are the three-digit area codes; every other one has four digits.
 _LANDLINE = re.compile(
     r"(?:\((?P<bracketed>010|02\d|0[3-9]\d\d)\)|(?P<area>010|02\d|0[3-9]\d\d)-?)"
@@ -50,7 +50,7 @@ def normalise_phone(value: str | None) -> str:
     compact = "".join(unicodedata.normalize("NFKC", value or "").split())
     if not compact:
         return ""
-    if mobile := _MOBILE.fullmatch(compact):
+    if mobile := _MOBILE.fullmatch(compact.replace("-", "")):
         return mobile.group(1)
     if landline := _LANDLINE.fullmatch(compact):
         area = landline.group("bracketed") or landline.group("area")
