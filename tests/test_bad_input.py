@@ -172,3 +172,15 @@ def test_entry_form_refuses_dates_out_of_range(d, staff, day):
     assert response.status_code == 422, response.status_code
     assert "收集日期" in _page_text(response) and "2000" in _page_text(response)
     assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize("cell", ["0001-01-01", "1999-12-31 08:00", "9999-12-31"])
+def test_importer_refuses_dates_out_of_range_by_row_and_column(d, tmp_path, cell):
+    from banshi.appeals.ledger import import_appeals
+
+    from .test_ledger_import import LEDGER_HEADER, ledger_row, write_xlsx
+
+    path = write_xlsx(tmp_path / "dates.xlsx", LEDGER_HEADER, [ledger_row(when=cell)])
+    report = import_appeals(path, filename=path.name)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "收到时间")]
+    assert report.imported == 0
