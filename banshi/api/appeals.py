@@ -1,8 +1,18 @@
-"""/api/v1/appeals: residents submit and track; staff list, read and act."""
+"""/api/v1/appeals: residents submit and track; staff list, read and act.
+
+The staff actions (`POST /appeals/{number}/{action}`) are generated from ACTIONS, one row per
+action: its path, body schema, summary and a small adapter calling the action function.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.views.decorators.cache import never_cache
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
+from ninja.pagination import paginate
 
 from banshi.appeals import actions
 from banshi.appeals.access import access_appeal, track_appeal
@@ -15,6 +25,7 @@ from banshi.org.models import Region, Unit
 
 from . import schemas as s
 from .auth import ResidentThrottle, bearer, caller, optional_bearer
+from .pagination import Pages
 from .serializers import appeal_detail, appeal_out
 
 router = Router(tags=["appeals"])
@@ -27,7 +38,17 @@ PUBLIC_CHANNELS = {
     Channel.QQ_GROUP,
     Channel.PLATFORM,
 }
-ERRORS = {403: s.Error, 404: s.Error, 409: s.Error, 422: s.Error}
+# Error responses by who calls: anyone may send a malformed request (400: unreadable JSON,
+# a NUL byte in the URL) or bad fields (422); staff endpoints add 401 (no or invalid token)
+# and 404 (an appeal the caller may not see); actions add 403 (no right) and 409 (state).
+BAD_REQUEST = {400: s.Error, 422: s.Error}
+THROTTLED = {429: s.Error}
+STAFF = BAD_REQUEST | {401: s.Error}
+ACTING = STAFF | {403: s.Error, 404: s.Error, 409: s.Error}
+# OpenAPI: the bearer token is optional here (an empty requirement means "no auth").
+TOKEN_OPTIONAL = {"security": [{}]}
+submit_throttle = ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)
+track_throttle = ResidentThrottle("track", settings.BANSHI_TRACK_RATE)
 
 
 def _lookup(model, code: str | None, field: str, label: str):
@@ -41,9 +62,11 @@ def _lookup(model, code: str | None, field: str, label: str):
 
 @router.post(
     "",
-    response={201: s.AppealCreated, 422: s.Error, 403: s.Error},
+    response={201: s.AppealCreated, 403: s.Error} | BAD_REQUEST | THROTTLED,
     auth=optional_bearer,
-    throttle=[ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)],
+    throttle=[submit_throttle],
+    openapi_extra=TOKEN_OPTIONAL,
+    summary="提交诉求(群众无需令牌；工作人员带令牌可录入线下渠道和收集时间)",
 )
 def submit(request, payload: s.AppealIn):
     user = caller(request)
@@ -64,13 +87,7 @@ def submit(request, payload: s.AppealIn):
     return Status(201, {"number": appeal.number, "query_code": code, "state": appeal.state})
 
 
-@router.get(
-    "/track",
-    response={200: s.TrackOut, 404: s.Error},
-    auth=None,
-    throttle=[ResidentThrottle("track", settings.BANSHI_TRACK_RATE)],
-)
-def track(request, number: str, code: str):
+def _tracked(number: str, code: str) -> dict:
     appeal = track_appeal(number, code)
     return {
         "number": appeal.number,
@@ -83,26 +100,41 @@ def track(request, number: str, code: str):
     }
 
 
-class ListFilters(s.Schema):
-    q: str | None = None
-    state: list[str] | None = None
-    channel: list[str] | None = None
-    category: str | None = None
-    aspect: str | None = None
-    unit: str | None = None
-    street: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    overdue: bool | None = None
-    page: int = 1
-    page_size: int = 50
+TRACKING = {200: s.TrackOut, 404: s.Error} | BAD_REQUEST | THROTTLED
 
 
-@router.get("", response={200: s.AppealPage, 422: s.Error}, auth=bearer)
-def list_appeals(request, filters: Query[ListFilters]):
-    data = {
-        k: v for k, v in filters.dict().items() if v is not None and k not in {"page", "page_size"}
-    }
+@router.post("/track", response=TRACKING, auth=None, throttle=[track_throttle],
+             summary="查询进度(编号和查询码在请求体中，推荐)")
+@decorate_view(never_cache)
+def track_post(request, payload: s.TrackIn):
+    return _tracked(payload.number, payload.code)
+
+
+@router.get("/track", response=TRACKING, auth=None, throttle=[track_throttle],
+            summary="查询进度(查询码在网址中，可能留在浏览器历史和服务器日志里；请优先用 POST)")
+@decorate_view(never_cache)
+def track(request, filters: Query[s.TrackIn]):
+    return _tracked(filters.number, filters.code)
+
+
+class _Shaped:
+    """The caller's appeals, each shaped by appeal_out (masked per caller) when a page is cut."""
+
+    def __init__(self, user, queryset):
+        self.user, self.queryset = user, queryset
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        return [appeal_out(self.user, appeal) for appeal in self.queryset[page]]
+
+
+@router.get("", response={200: list[s.AppealOut]} | STAFF, auth=bearer,
+            summary="台账：调用者可见的诉求，按收到时间倒序")
+@paginate(Pages)
+def list_appeals(request, filters: Query[s.ListFilters]):
+    data = filters.dict(exclude_none=True)
     if "overdue" in data:
         data["overdue"] = "true" if data["overdue"] else "false"
     queryset = Appeal.objects.visible_to(request.user).select_related(
@@ -112,178 +144,125 @@ def list_appeals(request, filters: Query[ListFilters]):
     if not filterset.is_valid():
         field, errors = next(iter(filterset.errors.items()))
         raise actions.InvalidInput(f"筛选条件{field}无效：{errors[0]}", field)
-    size = max(1, min(filters.page_size, 200))
-    page = Paginator(filterset.qs.order_by("-collected_at", "-id"), size).get_page(filters.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "page_size": size,
-        "results": [appeal_out(request.user, a) for a in page.object_list],
-    }
+    return _Shaped(request.user, filterset.qs.order_by("-collected_at", "-id"))
 
 
-def _querydict(data: dict):
-    from django.http import QueryDict
-
+def _querydict(data: dict) -> QueryDict:
     query = QueryDict(mutable=True)
     for key, value in data.items():
-        query.setlist(key, value if isinstance(value, list) else [str(value)])
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
     return query
 
 
-@router.get("/{number}", response={200: s.AppealDetail, 404: s.Error}, auth=bearer)
+@router.get("/{number}", response={200: s.AppealDetail, 400: s.Error, 401: s.Error,
+                                   404: s.Error}, auth=bearer,
+            summary="一件诉求的详情、流转记录和督办")
 def get_appeal(request, number: str):
     return appeal_detail(request.user, access_appeal(request.user, number))
 
 
-def _done(request, appeal: Appeal):
-    """The appeal as the caller now sees it, even when the action moved it out of their scope."""
-    return Status(200, appeal_detail(request.user, appeal))
-
-
-@router.post("/{number}/dispatch", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def dispatch(request, number: str, payload: s.DispatchIn):
-    appeal = access_appeal(request.user, number)
-    unit = _lookup(Unit, payload.unit_code, "unit_code", "承办单位")
-    appeal = actions.dispatch(
-        appeal,
-        actor=request.user,
-        unit=unit,
-        category=_lookup(Category, payload.category_code, "category_code", "分类"),
-        aspect=_lookup(Aspect, payload.aspect_code, "aspect_code", "办实事方向"),
-        urgency=payload.urgency,
-        note=payload.note or "",
-    )
-    return _done(request, appeal)
-
-
-@router.post("/{number}/accept", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def accept(request, number: str, payload: s.NoteIn | None = None):
-    note = payload.note if payload else ""
-    appeal = actions.accept(
-        access_appeal(request.user, number), actor=request.user, note=note or ""
-    )
-    return _done(request, appeal)
-
-
-@router.post("/{number}/return", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def return_(request, number: str, payload: s.ReasonIn):
-    appeal = actions.return_(
-        access_appeal(request.user, number), actor=request.user, reason=payload.reason
-    )
-    return _done(request, appeal)
-
-
-@router.post("/{number}/extend", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def extend(request, number: str, payload: s.ExtendIn):
-    appeal = actions.request_extension(
-        access_appeal(request.user, number),
-        actor=request.user,
-        days=payload.days,
-        reason=payload.reason,
-    ).appeal
-    return _done(request, appeal)
-
-
-@router.post("/{number}/decide_extension", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def decide_extension(request, number: str, payload: s.DecideExtensionIn):
-    appeal = actions.decide_extension(
-        access_appeal(request.user, number),
-        actor=request.user,
-        approve=payload.approve,
-        note=payload.note or "",
-    )
-    return _done(request, appeal)
-
-
-@router.post("/{number}/escalate", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def escalate(request, number: str, payload: s.EscalateIn):
-    appeal = actions.escalate(
-        access_appeal(request.user, number), actor=request.user, note=payload.note
-    )
-    return _done(request, appeal)
-
-
-@router.post("/{number}/resolve", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def resolve(request, number: str, payload: s.ResolveIn):
-    appeal = actions.resolve(
-        access_appeal(request.user, number), actor=request.user, reply=payload.reply
-    )
-    return _done(request, appeal)
-
-
 @router.post(
     "/{number}/feedback",
-    response={200: s.TrackOut | s.AppealDetail} | ERRORS,
+    response={200: s.TrackOut | s.AppealDetail} | ACTING | THROTTLED,
     auth=optional_bearer,
-    throttle=[ResidentThrottle("track", settings.BANSHI_TRACK_RATE)],
+    throttle=[track_throttle],
+    openapi_extra=TOKEN_OPTIONAL,
+    summary="回访评价(群众凭查询码；派单员带令牌记录电话回访)",
 )
 def feedback(request, number: str, payload: s.FeedbackIn):
     """The resident rates with the query code; the dispatcher records a call-back with a token."""
     user = caller(request)
     if user is None:
         appeal = track_appeal(number, payload.query_code or "")
-        actions.record_feedback(
-            appeal,
-            rating=payload.rating,
-            comment=payload.comment or "",
-            query_code=payload.query_code,
-        )
-        return Status(200, track(request, number, payload.query_code))
-    appeal = actions.record_feedback(
-        access_appeal(user, number),
-        rating=payload.rating,
-        comment=payload.comment or "",
-        actor=user,
-    )
-    return _done(request, appeal)
+        actions.record_feedback(appeal, rating=payload.rating, comment=payload.comment or "",
+                                query_code=payload.query_code)
+        return Status(200, _tracked(number, payload.query_code or ""))
+    appeal = actions.record_feedback(access_appeal(user, number), rating=payload.rating,
+                                     comment=payload.comment or "", actor=user)
+    return Status(200, appeal_detail(user, appeal))
 
 
-@router.post("/{number}/reopen", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def reopen(request, number: str, payload: s.NoteIn | None = None):
-    note = payload.note if payload else ""
-    appeal = actions.reopen(
-        access_appeal(request.user, number), actor=request.user, note=note or ""
-    )
-    return _done(request, appeal)
+# ---------- staff actions, generated from one table ----------
+
+@dataclass(frozen=True)
+class ApiAction:
+    """One `POST /appeals/{number}/{path}`: `run(user, appeal, payload)` calls the action and
+    returns the appeal (or an object with `.appeal`); `optional` bodies may be omitted."""
+
+    path: str
+    body: type[s.Input]
+    run: Callable
+    summary: str
+    name: str = ""  # the view's name (the OpenAPI operationId) when it differs from `path`
+    optional: bool = False
 
 
-@router.post("/{number}/supervise", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def supervise(request, number: str, payload: s.SuperviseIn):
-    appeal = actions.supervise(
-        access_appeal(request.user, number),
-        actor=request.user,
-        instruction=payload.instruction,
-        due_date=payload.due_date,
-    ).appeal
-    return _done(request, appeal)
+def _dispatch(user, appeal, p: s.DispatchIn):
+    return actions.dispatch(
+        appeal, actor=user, unit=_lookup(Unit, p.unit_code, "unit_code", "承办单位"),
+        category=_lookup(Category, p.category_code, "category_code", "分类"),
+        aspect=_lookup(Aspect, p.aspect_code, "aspect_code", "办实事方向"),
+        urgency=p.urgency, note=p.note or "")
 
 
-@router.post("/{number}/answer_supervision", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def answer_supervision(request, number: str, payload: s.AnswerIn):
-    appeal = actions.answer_supervision(
-        access_appeal(request.user, number), actor=request.user, answer=payload.answer
-    ).appeal
-    return _done(request, appeal)
-
-
-@router.post("/{number}/invalidate", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def invalidate(request, number: str, payload: s.ReasonIn):
-    appeal = actions.invalidate(
-        access_appeal(request.user, number), actor=request.user, reason=payload.reason
-    )
-    return _done(request, appeal)
-
-
-@router.post("/{number}/merge", response={200: s.AppealDetail} | ERRORS, auth=bearer)
-def merge(request, number: str, payload: s.MergeIn):
-    appeal = access_appeal(request.user, number)
-    if not permissions.is_dispatcher(request.user):
+def _merge(user, appeal, p: s.MergeIn):
+    if not permissions.is_dispatcher(user):
         raise actions.NotPermitted("只有区派单员可以合并诉求")
-    appeal = actions.merge(
-        appeal,
-        actor=request.user,
-        into=access_appeal(request.user, payload.into),
-        note=payload.note or "",
-    )
-    return _done(request, appeal)
+    return actions.merge(appeal, actor=user, into=access_appeal(user, p.into), note=p.note or "")
+
+
+def _note(p) -> str:
+    return (p.note if p is not None else None) or ""
+
+
+ACTIONS = [
+    ApiAction("dispatch", s.DispatchIn, _dispatch, "派单(区派单员)"),
+    ApiAction("accept", s.NoteIn, optional=True, summary="接单(承办单位)",
+              run=lambda user, a, p: actions.accept(a, actor=user, note=_note(p))),
+    ApiAction("return", s.ReasonIn, name="return_", summary="退单，须写理由(承办单位)",
+              run=lambda user, a, p: actions.return_(a, actor=user, reason=p.reason)),
+    ApiAction("extend", s.ExtendIn, summary="申请延期(承办单位)",
+              run=lambda user, a, p: actions.request_extension(
+                  a, actor=user, days=p.days, reason=p.reason)),
+    ApiAction("decide_extension", s.DecideExtensionIn, summary="审批延期(区派单员)",
+              run=lambda user, a, p: actions.decide_extension(
+                  a, actor=user, approve=p.approve, note=p.note or "")),
+    ApiAction("escalate", s.EscalateIn, summary="上报区级协调(承办单位)",
+              run=lambda user, a, p: actions.escalate(a, actor=user, note=p.note)),
+    ApiAction("resolve", s.ResolveIn, summary="办结并答复群众(承办单位)",
+              run=lambda user, a, p: actions.resolve(a, actor=user, reply=p.reply)),
+    ApiAction("reopen", s.NoteIn, optional=True, summary="重新办理(区派单员)",
+              run=lambda user, a, p: actions.reopen(a, actor=user, note=_note(p))),
+    ApiAction("supervise", s.SuperviseIn, summary="督办(区级领导、派单员)",
+              run=lambda user, a, p: actions.supervise(
+                  a, actor=user, instruction=p.instruction, due_date=p.due_date)),
+    ApiAction("answer_supervision", s.AnswerIn, summary="督办反馈(承办单位)",
+              run=lambda user, a, p: actions.answer_supervision(a, actor=user, answer=p.answer)),
+    ApiAction("invalidate", s.ReasonIn, summary="作废，须写理由(区派单员)",
+              run=lambda user, a, p: actions.invalidate(a, actor=user, reason=p.reason)),
+    ApiAction("merge", s.MergeIn, _merge, "合并到另一件诉求(区派单员)"),
+]
+
+
+def _view(action: ApiAction) -> Callable:
+    """The endpoint function for one table row (its signature tells ninja the body schema)."""
+
+    def act(request, number: str, payload):
+        result = action.run(request.user, access_appeal(request.user, number), payload)
+        appeal = getattr(result, "appeal", result)
+        # the appeal as the caller now sees it, even when the action moved it out of scope
+        return Status(200, appeal_detail(request.user, appeal))
+
+    if action.optional:
+        def view(request, number: str, payload: action.body | None = None):
+            return act(request, number, payload)
+    else:
+        def view(request, number: str, payload: action.body):
+            return act(request, number, payload)
+    view.__name__ = view.__qualname__ = action.name or action.path
+    return view
+
+
+for _action in ACTIONS:
+    router.post(f"/{{number}}/{_action.path}", response={200: s.AppealDetail} | ACTING,
+                auth=bearer, summary=_action.summary)(_view(_action))

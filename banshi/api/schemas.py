@@ -1,14 +1,100 @@
+"""Request and response shapes of the REST API.
+
+Input schemas derive from `Input`, which refuses text no database stores (NUL bytes, lone
+surrogates) in any string field with a 422 naming it. Lengths and date ranges come from
+banshi.appeals.limits and phone numbers from banshi.appeals.validators, so the OpenAPI
+document states the limits the forms and actions apply.
+"""
+
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
-Text = str
+from banshi.appeals import limits, validators
+from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
+from banshi.appeals.choices import Channel, State
 
 
-class TokenIn(Schema):
-    username: str = Field(max_length=150)
-    password: str = Field(max_length=256)
+def _checked(kind: str, check: Callable) -> AfterValidator:
+    """A pydantic validator from a banshi.appeals.validators rule (ValueError → 422)."""
+
+    def validate(value):
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise PydanticCustomError(kind, str(exc)) from exc
+
+    return AfterValidator(validate)
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return validators.local_moment(value, timezone.get_current_timezone())
+
+
+def _text(max_length: int, min_length: int | None = None):
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
+
+
+Title = _text(limits.TITLE_MAX, 1)
+Content = _text(limits.CONTENT_MAX, 1)
+Reason = _text(limits.NOTE_MAX, 1)  # a required reason, note or instruction
+Note = _text(limits.NOTE_MAX)
+Reply = _text(limits.REPLY_MAX, 1)
+AnswerText = _text(limits.ANSWER_MAX, 1)
+Name = _text(limits.NAME_MAX)
+Address = _text(limits.ADDRESS_MAX)
+Code = _text(64, 1)  # a unit, region, category or aspect code, an appeal number
+Phone = Annotated[
+    _text(limits.PHONE_MAX), _checked("phone", validators.normalise_phone),
+    Field(description=validators.PHONE_HELP + "；可为空"),
+]
+Day = Annotated[
+    dt.date, _checked("date_range", validators.check_date),
+    Field(description=f"{limits.EARLIEST_DATE:%Y-%m-%d} 至 {limits.LATEST_DATE:%Y-%m-%d}"),
+]
+Moment = Annotated[
+    dt.datetime, _checked("date_range", _local),
+    Field(description="ISO 8601；不带时区时按 BANSHI_TIME_ZONE(默认北京时间)理解；"
+                      f"日期须在 {limits.EARLIEST_DATE:%Y-%m-%d} 至 {limits.LATEST_DATE:%Y-%m-%d}"),
+]
+StateCode = Literal[tuple(State.values)]  # type: ignore[valid-type]
+ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+
+
+class Input(Schema):
+    """Every request schema: a NUL byte or a lone surrogate in any string is a 422."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value):
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and (problem := validators.text_problem(text)):
+                raise PydanticCustomError("unstorable_text", problem)
+        return value
+
+
+class FieldError(Schema):
+    field: str | None = Field(description="出错的字段；请求整体出错时为空")
+    message: str
+
+
+class Error(Schema):
+    """Every error response: `detail` for people, `field` for forms, `errors` for 422s."""
+
+    detail: str
+    field: str | None = None
+    errors: list[FieldError] | None = Field(
+        None, description="输入校验失败(422)时列出每个出错的字段")
+
+
+class TokenIn(Input):
+    username: _text(150, 1)
+    password: _text(256, 1)
 
 
 class TokenOut(Schema):
@@ -16,20 +102,22 @@ class TokenOut(Schema):
     expires_at: dt.datetime = Field(description="过期时间(签发后 BANSHI_TOKEN_TTL)")
 
 
-class Error(Schema):
-    detail: str
-    field: str | None = None
+class AppealIn(Input):
+    title: Title
+    content: Content
+    region_code: Code | None = None
+    contact_name: Name | None = None
+    contact_phone: Phone | None = None
+    address: Address | None = None
+    channel: ChannelCode | None = Field(
+        None, description="群众可用 online_form/open311/wechat_group/qq_group/platform；"
+                          "其他渠道须工作人员令牌")
+    collected_at: Moment | None = Field(None, description="仅工作人员录入时有效")
 
 
-class AppealIn(Schema):
-    title: str
-    content: str
-    region_code: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    address: str | None = None
-    channel: str | None = None
-    collected_at: dt.datetime | None = None
+class TrackIn(Input):
+    number: Code
+    code: _text(12, 1)
 
 
 class AppealCreated(Schema):
@@ -110,65 +198,81 @@ class AppealDetail(AppealOut):
     pending_extension_days: int | None
 
 
-class AppealPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[AppealOut]
+class ListFilters(Input):
+    """The ledger filters; an empty parameter (`?state=&channel=`) counts as absent."""
+
+    q: _text(limits.TITLE_MAX) | None = None
+    state: list[StateCode] | None = None
+    channel: list[ChannelCode] | None = None
+    category: Code | None = None
+    aspect: Code | None = None
+    unit: Code | None = None
+    street: Code | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
+    overdue: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_absent(cls, value):
+        if isinstance(value, list):
+            value = [item for item in value if item != ""]
+            return value or None
+        return None if value == "" else value
 
 
-class DispatchIn(Schema):
-    unit_code: str
-    category_code: str | None = None
-    aspect_code: str | None = None
+class DispatchIn(Input):
+    unit_code: Code
+    category_code: Code | None = None
+    aspect_code: Code | None = None
     urgency: Literal["normal", "urgent", "critical"] | None = None
-    note: str | None = None
+    note: Note | None = None
 
 
-class NoteIn(Schema):
-    note: str | None = None
+class NoteIn(Input):
+    note: Note | None = None
 
 
-class ReasonIn(Schema):
-    reason: str
+class ReasonIn(Input):
+    reason: Reason
 
 
-class ExtendIn(Schema):
-    days: int
-    reason: str
+class ExtendIn(Input):
+    days: int = Field(ge=1, le=MAX_EXTENSION_DAYS, description="工作日")
+    reason: Reason
 
 
-class DecideExtensionIn(Schema):
+class DecideExtensionIn(Input):
     approve: bool
-    note: str | None = None
+    note: Note | None = None
 
 
-class EscalateIn(Schema):
-    note: str
+class EscalateIn(Input):
+    note: Reason
 
 
-class ResolveIn(Schema):
-    reply: str
+class ResolveIn(Input):
+    reply: Reply
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(Input):
     rating: Literal["satisfied", "basically_satisfied", "unsatisfied"]
-    comment: str | None = None
-    query_code: str | None = None
+    comment: Note | None = None
+    query_code: _text(12, 1) | None = Field(None, description="群众不带令牌评价时必填")
 
 
-class SuperviseIn(Schema):
-    instruction: str
-    due_date: dt.date
+class SuperviseIn(Input):
+    instruction: Reason
+    due_date: Day
 
 
-class AnswerIn(Schema):
-    answer: str
+class AnswerIn(Input):
+    answer: AnswerText
 
 
-class MergeIn(Schema):
-    into: str
-    note: str | None = None
+class MergeIn(Input):
+    into: Code
+    note: Note | None = None
 
 
 class UnitOut(Schema):

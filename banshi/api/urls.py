@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import NinjaAPI, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from banshi.appeals.actions import ActionError
 from banshi.org.lockout import lockout_message, login_succeeded
@@ -13,6 +13,7 @@ from banshi.org.models import ApiToken
 from . import appeals, reference
 from . import schemas as s
 from .auth import ResidentThrottle, bearer
+from .errors import http_error_body, validation_error_body
 
 api = NinjaAPI(
     title="办实事 Banshi API",
@@ -31,6 +32,16 @@ def action_error(request, exc: ActionError):
     return api.create_response(
         request, {"detail": exc.message, "field": exc.field}, status=exc.status
     )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    return api.create_response(request, validation_error_body(exc), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, http_error_body(exc), status=exc.status_code)
 
 
 @api.exception_handler(Http404)
@@ -62,7 +73,7 @@ LOGIN_DOC = (
 
 @api.post(
     "/auth/token",
-    response={200: s.TokenOut, 401: s.Error, 429: s.Error},
+    response={200: s.TokenOut, 401: s.Error} | appeals.BAD_REQUEST | appeals.THROTTLED,
     auth=None,
     tags=["auth"],
     description=LOGIN_DOC,

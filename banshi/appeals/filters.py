@@ -10,6 +10,7 @@ from banshi.org.models import Region, Unit
 
 from .choices import Channel, State
 from .models import Appeal, Aspect, Category
+from .validators import validate_date
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -27,10 +28,12 @@ class LedgerFilter(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(
         field_name="collected_at", method="filter_from", label="收到日期起",
+        validators=[validate_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="collected_at", method="filter_to", label="收到日期止",
+        validators=[validate_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="是否超期")

@@ -3,10 +3,11 @@
 
 from django import forms
 
+from banshi.appeals.limits import NOTE_MAX
 from banshi.appeals.transitions import Table
 
 
-def note_field(label="说明", required=False, rows=2, max_length=2000):
+def note_field(label="说明", required=False, rows=2, max_length=NOTE_MAX):
     return forms.CharField(label=label, required=required, max_length=max_length,
                            widget=forms.Textarea(attrs={"rows": rows}))
 

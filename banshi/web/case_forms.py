@@ -10,6 +10,7 @@ from django.utils import timezone
 from banshi.appeals import actions
 from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
 from banshi.appeals.choices import Rating, Urgency
+from banshi.appeals.limits import ANSWER_MAX, REPLY_MAX
 from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.transitions import APPEAL
 from banshi.org.choices import UnitLevel
@@ -148,7 +149,7 @@ class ResolveForm(ActionForm):
     transition = "resolve"
     label, done, button = "答复", "已答复", "提交答复"
     primary = True
-    reply = note_field("答复内容", required=True, rows=5, max_length=10000)
+    reply = note_field("答复内容", required=True, rows=5, max_length=REPLY_MAX)
 
     def perform(self):
         return actions.resolve(self.appeal, actor=self.user, reply=self.cleaned_data["reply"])
@@ -175,7 +176,7 @@ class AnswerSupervisionForm(ActionForm):
     transition = "answer_supervision"
     label, done = "督办反馈", "已反馈督办"
     primary = True
-    answer = note_field("反馈内容", required=True, rows=3, max_length=5000)
+    answer = note_field("反馈内容", required=True, rows=3, max_length=ANSWER_MAX)
 
     def perform(self):
         return actions.answer_supervision(self.appeal, actor=self.user,

@@ -7,7 +7,9 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from banshi.appeals import limits
 from banshi.appeals.choices import OFFLINE_CHANNELS, Rating
+from banshi.appeals.validators import PHONE_HELP, normalise_phone, validate_date
 from banshi.org.choices import RegionLevel, UnitKind
 from banshi.org.models import Region
 
@@ -68,22 +70,30 @@ class CommunityField(forms.ChoiceField):
 class AppealFieldsMixin(forms.Form):
     """What every intake form asks: the appeal itself and who to call back."""
 
-    title = forms.CharField(label="标题", max_length=200,
+    title = forms.CharField(label="标题", max_length=limits.TITLE_MAX,
                             widget=forms.TextInput(attrs={"placeholder": "一句话说明问题"}))
     content = forms.CharField(
-        label="内容", max_length=20000,
+        label="内容", max_length=limits.CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "请写清时间、地点和具体情况"}),
     )
     region = CommunityField()
-    contact_name = forms.CharField(label="姓名", max_length=100, required=False,
+    contact_name = forms.CharField(label="姓名", max_length=limits.NAME_MAX, required=False,
                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    contact_phone = forms.CharField(label="电话", max_length=40, required=False,
+    contact_phone = forms.CharField(label="电话", max_length=limits.PHONE_MAX, required=False,
+                                    help_text=PHONE_HELP,
                                     widget=forms.TextInput(attrs=PHONE_ATTRS))
-    address = forms.CharField(label="地址", max_length=255, required=False)
+    address = forms.CharField(label="地址", max_length=limits.ADDRESS_MAX, required=False)
     photos = PhotosField()
 
     # ActionError.field → form field
     aliases = {"region_code": "region", "collected_at": "collected_date"}
+
+    def clean_contact_phone(self) -> str:
+        """The phone in its stored form ("0371-67181234"); the rule is the action's own."""
+        try:
+            return normalise_phone(self.cleaned_data["contact_phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def appeal_fields(self) -> dict:
         data = self.cleaned_data
@@ -111,7 +121,7 @@ class EntryForm(AppealFieldsMixin):
     channel = forms.ChoiceField(label="渠道",
                                 choices=[("", "请选择")] + [(c.value, c.label)
                                                             for c in OFFLINE_CHANNELS])
-    collected_date = forms.DateField(label="收集日期", initial=_today,
+    collected_date = forms.DateField(label="收集日期", initial=_today, validators=[validate_date],
                                      widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, unit=None, **kwargs):
@@ -149,7 +159,7 @@ class RateForm(TrackForm):
     code = forms.CharField(widget=forms.HiddenInput, max_length=12)
     rating = forms.ChoiceField(label="您对办理结果是否满意", choices=Rating.choices,
                                widget=forms.RadioSelect)
-    comment = forms.CharField(label="意见", required=False, max_length=2000,
+    comment = forms.CharField(label="意见", required=False, max_length=limits.NOTE_MAX,
                               widget=forms.Textarea(attrs={"rows": 3,
                                                            "placeholder": "可选"}))
 

@@ -5,6 +5,7 @@ from django import forms
 
 from banshi.appeals import actions
 from banshi.appeals.choices import OPEN_STATES, ProblemStatus
+from banshi.appeals.limits import NOTE_MAX, REPLY_MAX, TITLE_MAX
 from banshi.appeals.models import Appeal, Category, Milestone, Problem
 from banshi.appeals.transitions import PROBLEM
 from banshi.org.choices import RegionLevel
@@ -32,13 +33,13 @@ class ProblemFieldsForm(forms.Form):
     """What a problem says about itself: used to create one by hand, to edit or confirm one."""
 
     required_css_class = "required"
-    title = forms.CharField(label="问题名称", max_length=200)
-    description = note_field("问题描述", rows=3, max_length=10000)
+    title = forms.CharField(label="问题名称", max_length=TITLE_MAX)
+    description = note_field("问题描述", rows=3, max_length=REPLY_MAX)
     category = forms.ChoiceField(label="分类", choices=category_choices, required=False)
     owner_unit = forms.ChoiceField(label="牵头单位", choices=owner_choices, required=False)
-    places = forms.CharField(label="地点/人群", max_length=2000, required=False,
+    places = forms.CharField(label="地点/人群", max_length=NOTE_MAX, required=False,
                              help_text="多个用顿号“、”分隔")
-    plan = note_field("整改方案", rows=4, max_length=10000)
+    plan = note_field("整改方案", rows=4, max_length=REPLY_MAX)
 
     def initial_from(self, problem: Problem) -> None:
         self.initial |= {
@@ -148,7 +149,7 @@ class ProgressField(forms.IntegerField):
 class MilestoneForm(ProblemActionForm):
     transition = "milestone"
     label, done, button = "新增整改节点", "已新增整改节点", "新增"
-    title = forms.CharField(label="节点名称", max_length=200)
+    title = forms.CharField(label="节点名称", max_length=TITLE_MAX)
     due_date = forms.DateField(label="计划完成", required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
     progress = ProgressField(initial=0)
@@ -183,7 +184,7 @@ class ProgressForm(ProblemActionForm):
 class ResolveForm(ProblemActionForm):
     transition = "resolve"
     label, done, button = "整改完成并统一答复", "已统一答复所有关联诉求", "提交答复"
-    reply = note_field("统一答复", required=True, rows=5, max_length=10000)
+    reply = note_field("统一答复", required=True, rows=5, max_length=REPLY_MAX)
 
     def perform(self):
         return actions.resolve_problem(self.problem, actor=self.user,

@@ -6,7 +6,9 @@ from django.utils import timezone
 from banshi.org import permissions
 
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
+from ..limits import REPLY_MAX
 from ..models import Appeal, AppealEvent, ProblemEvent
+from ..validators import text_problem
 
 __all__ = ["ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
            "actor_label", "locked", "optional_text", "record", "record_problem",
@@ -19,7 +21,7 @@ def locked(obj):
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def require_text(value: str | None, field: str, label: str, max_length: int = 10000) -> str:
+def require_text(value: str | None, field: str, label: str, max_length: int = REPLY_MAX) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(f"{label}不能为空", field)
@@ -28,6 +30,8 @@ def require_text(value: str | None, field: str, label: str, max_length: int = 10
 
 def optional_text(value: str | None, field: str, label: str, max_length: int) -> str:
     text = (value or "").strip()
+    if problem := text_problem(text):
+        raise InvalidInput(f"{label}{problem}", field)
     if len(text) > max_length:
         raise InvalidInput(f"{label}不能超过{max_length}个字符(现为{len(text)}个)", field)
     return text

@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from banshi.org import permissions
 from banshi.org.choices import RegionLevel
 
+from .. import limits, validators
 from ..choices import Action, Channel, State
 from ..models import Appeal, Attachment, DailyCounter, hash_query_code
 from .base import InvalidInput, NotPermitted, record, require_text
@@ -65,7 +66,30 @@ def _clean_contact(value: str | None, field: str, label: str, max_length: int) -
     text = (value or "").strip()
     if len(text) > max_length:
         raise InvalidInput(f"{label}不能超过{max_length}个字符", field)
+    if problem := validators.text_problem(text):
+        raise InvalidInput(f"{label}{problem}", field)
     return text
+
+
+def _clean_phone(value: str | None) -> str:
+    phone = _clean_contact(value, "contact_phone", "电话", limits.PHONE_MAX)
+    try:
+        return validators.normalise_phone(phone)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), "contact_phone") from exc
+
+
+def _clean_collected_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """Naive times are local (BANSHI_TIME_ZONE); years outside limits' range are refused."""
+    if value is None:
+        return now
+    try:
+        value = validators.local_moment(value, timezone.get_current_timezone())
+    except ValueError as exc:
+        raise InvalidInput(f"收集时间{exc}", "collected_at") from exc
+    if value > now + dt.timedelta(minutes=5):
+        raise InvalidInput("收集日期不能晚于今天", "collected_at")
+    return value
 
 
 def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FORM,
@@ -79,8 +103,8 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
     `actor` is None for a resident; staff entering offline appeals pass themselves.
     `label` overrides the event's actor label (e.g. "批量导入" for an import without a user).
     """
-    title = require_text(title, "title", "标题", 200)
-    content = require_text(content, "content", "内容", 20000)
+    title = require_text(title, "title", "标题", limits.TITLE_MAX)
+    content = require_text(content, "content", "内容", limits.CONTENT_MAX)
     if channel not in Channel.values:
         raise InvalidInput(f"未知的渠道：{channel}", "channel")
     if actor is not None and not permissions.can_enter_offline(actor):
@@ -88,8 +112,11 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
     if region is not None and region.level != RegionLevel.COMMUNITY:
         raise InvalidInput("请选择社区(村)", "region_code")
     now = timezone.now()
-    if collected_at is not None and collected_at > now + dt.timedelta(minutes=5):
-        raise InvalidInput("收集日期不能晚于今天", "collected_at")
+    collected_at = _clean_collected_at(collected_at, now)
+    contact = {"contact_name": _clean_contact(contact_name, "contact_name", "姓名",
+                                              limits.NAME_MAX),
+               "contact_phone": _clean_phone(contact_phone),
+               "address": _clean_contact(address, "address", "地址", limits.ADDRESS_MAX)}
     checked = check_photos(photos or [])
     code = new_query_code()
     with transaction.atomic():
@@ -99,11 +126,9 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             channel=channel,
             title=title,
             content=content,
-            contact_name=_clean_contact(contact_name, "contact_name", "姓名", 100),
-            contact_phone=_clean_contact(contact_phone, "contact_phone", "电话", 40),
-            address=_clean_contact(address, "address", "地址", 255),
+            **contact,
             region=region,
-            collected_at=collected_at or now,
+            collected_at=collected_at,
             created_by=actor,
             collector_unit=permissions.unit_of(actor),
             external_id=external_id,

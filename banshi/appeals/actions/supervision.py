@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from .. import deadlines
 from ..choices import HANDLING_STATES, Action, ExtensionStatus
+from ..limits import ANSWER_MAX, NOTE_MAX
 from ..models import Appeal, ExtensionRequest, Supervision
 from ..transitions import APPEAL
+from ..validators import date_problem
 from .base import InvalidInput, locked, record, require_text
 
 MAX_EXTENSION_DAYS = 30
@@ -16,7 +18,7 @@ MAX_EXTENSION_DAYS = 30
 
 def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> ExtensionRequest:
     """申请延期: the unit asks for more working days; the dispatcher decides."""
-    reason = require_text(reason, "reason", "延期理由", 2000)
+    reason = require_text(reason, "reason", "延期理由", NOTE_MAX)
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise InvalidInput(f"延期天数须为1到{MAX_EXTENSION_DAYS}个工作日", "days")
     with transaction.atomic():
@@ -58,9 +60,11 @@ def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") ->
 def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> Supervision:
     """督办: a leader's instruction with its own due date, shown to the unit until answered."""
     APPEAL.check_right("supervise", actor, appeal)
-    instruction = require_text(instruction, "instruction", "督办要求", 2000)
+    instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
     if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
         raise InvalidInput("督办期限不能早于今天", "due_date")
+    if problem := date_problem(due_date):
+        raise InvalidInput(f"督办期限{problem}", "due_date")
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("supervise", actor, appeal)
@@ -75,7 +79,7 @@ def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> 
 
 def answer_supervision(appeal: Appeal, *, actor, answer: str) -> Supervision:
     """督办反馈: the handling unit answers the oldest open order."""
-    answer = require_text(answer, "answer", "督办反馈", 5000)
+    answer = require_text(answer, "answer", "督办反馈", ANSWER_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("answer_supervision", actor, appeal)

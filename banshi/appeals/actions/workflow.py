@@ -7,9 +7,18 @@ from banshi.org.models import Unit
 
 from .. import deadlines
 from ..choices import Action, ExtensionStatus, Rating, State, TriageSource
+from ..limits import NOTE_MAX, REPLY_MAX
 from ..models import Appeal, DeadlinePolicy
 from ..transitions import APPEAL
-from .base import InvalidInput, NotPermitted, TransitionNotAllowed, locked, record, require_text
+from .base import (
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+    locked,
+    optional_text,
+    record,
+    require_text,
+)
 
 DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS = 24, 15
 
@@ -87,7 +96,7 @@ def accept(appeal: Appeal, *, actor, note: str = "") -> Appeal:
 
 def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """退单: the unit hands the case back to the dispatcher with a reason."""
-    reason = require_text(reason, "reason", "退单理由", 2000)
+    reason = require_text(reason, "reason", "退单理由", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("return", actor, appeal)
@@ -106,7 +115,7 @@ def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
 
 def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
     """上报: the case moves to the unit one level up, which must accept it anew."""
-    note = require_text(note, "note", "上报说明", 2000)
+    note = require_text(note, "note", "上报说明", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("escalate", actor, appeal)
@@ -125,7 +134,7 @@ def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
 
 def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
     """答复: the unit has dealt with the case and answers the resident."""
-    reply = require_text(reply, "reply", "答复内容", 10000)
+    reply = require_text(reply, "reply", "答复内容", REPLY_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("resolve", actor, appeal)
@@ -148,9 +157,7 @@ def record_feedback(appeal: Appeal, *, rating: str, comment: str = "", actor=Non
     """
     if rating not in Rating.values:
         raise InvalidInput("评价须为满意、基本满意或不满意", "rating")
-    comment = (comment or "").strip()
-    if len(comment) > 2000:
-        raise InvalidInput("评价意见不能超过2000个字符", "comment")
+    comment = optional_text(comment, "comment", "评价意见", NOTE_MAX)
     if actor is None and not appeal.check_query_code(query_code or ""):
         raise NotPermitted("查询码不正确")
     with transaction.atomic():
@@ -197,7 +204,7 @@ def reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
 
 def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """作废: spam, out of scope or a duplicate; kept in the ledger as 无效."""
-    reason = require_text(reason, "reason", "作废理由", 2000)
+    reason = require_text(reason, "reason", "作废理由", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("invalidate", actor, appeal)

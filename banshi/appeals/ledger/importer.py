@@ -28,7 +28,7 @@ from banshi.lib.spreadsheet import (
 )
 from banshi.org import permissions
 
-from .. import actions
+from .. import actions, limits, validators
 from ..models import Appeal
 from .layouts import Layout, Lookups, detect_layout
 
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 BATCH = 500
 HEADER_SEARCH = 5
 IMPORT_LABEL = "批量导入"
-MAX_TITLE, MAX_CONTENT, MAX_NAME, MAX_EXTERNAL_ID = 200, 20000, 100, 64
+MAX_TITLE, MAX_CONTENT, MAX_NAME, MAX_EXTERNAL_ID = (
+    limits.TITLE_MAX, limits.CONTENT_MAX, limits.NAME_MAX, limits.EXTERNAL_ID_MAX)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
@@ -122,6 +123,8 @@ def parse_when(value, *, now: dt.datetime | None = None) -> dt.datetime:
     """
     zone = timezone.get_default_timezone()
     when = parse_datetime(value, tz=zone)
+    if problem := validators.date_problem(when.astimezone(zone).date()):
+        raise CellError(problem)
     if when > (now or timezone.now()) + FUTURE_TOLERANCE:
         raise CellError(f"日期{when.astimezone(zone):%Y-%m-%d %H:%M}晚于当前时间")
     return when
@@ -135,6 +138,14 @@ def _when(check: RowCheck, layout: Layout):
         return None
 
 
+def _phone(check: RowCheck, layout: Layout) -> str:
+    try:
+        return validators.normalise_phone(check.line(layout.phone))
+    except ValueError as exc:
+        check.fail(layout.phone, str(exc))
+        return ""
+
+
 def check_row(check: RowCheck, layout: Layout, lookups: Lookups) -> dict:
     """The submit_appeal arguments for a row; problems are collected on `check`."""
     title, content = _texts(check, layout)
@@ -145,6 +156,8 @@ def check_row(check: RowCheck, layout: Layout, lookups: Lookups) -> dict:
         "contact_name": check.limited(layout.name, check.line(layout.name), MAX_NAME, "诉求人"),
         "channel": layout.channel,
     }
+    if layout.phone:
+        fields["contact_phone"] = _phone(check, layout)
     if layout.external_id:
         external_id = check.line(layout.external_id)
         fields["external_id"] = check.limited(

@@ -29,11 +29,13 @@ class Layout:
     name: str
     channel: str
     external_id: str = ""
+    phone: str = ""
 
     def column_for(self, field_name: str | None) -> str:
         """The header an action's error field refers to."""
         columns = {"title": self.title, "content": self.content, "collected_at": self.when,
                    "contact_name": self.name, "external_id": self.external_id,
+                   "contact_phone": self.phone,
                    "channel": "渠道", "region_code": "所在社区"}
         return columns.get(field_name or "", "") or "整行"
 
@@ -50,7 +52,7 @@ class Layout:
 
 
 LEDGER = Layout(kind="ledger", title="标题", content="内容", when="收到时间", name="诉求人",
-                channel=Channel.IMPORT)
+                channel=Channel.IMPORT, phone="联系电话")
 BOARD = Layout(kind="board", title="留言主题", content="留言详情", when="留言时间",
                name="留言用户", channel=Channel.PLATFORM, external_id="留言编号")
 

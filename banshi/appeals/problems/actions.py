@@ -33,6 +33,7 @@ from ..choices import (
     ProblemStatus,
     State,
 )
+from ..limits import NOTE_MAX, REPLY_MAX, TITLE_MAX
 from ..models import Appeal, Milestone, Problem
 from ..transitions import APPEAL, PROBLEM
 
@@ -92,10 +93,10 @@ def create_problem(*, actor, title: str, description: str = "", category=None, p
                    regions: Iterable = (), owner_unit=None, plan: str = "") -> Problem:
     """立项: the dispatcher opens a problem by hand (status 整改中)."""
     PROBLEM.check_right("edit", actor)
-    title = require_text(title, "title", "问题名称", 200)
+    title = require_text(title, "title", "问题名称", TITLE_MAX)
     fields = {"title": title,
-              "description": optional_text(description, "description", "问题描述", 10000),
-              "plan": optional_text(plan, "plan", "整改方案", 10000),
+              "description": optional_text(description, "description", "问题描述", REPLY_MAX),
+              "plan": optional_text(plan, "plan", "整改方案", REPLY_MAX),
               "places": clean_places(places), "category": category, "owner_unit": owner_unit}
     _check_unit(owner_unit)
     with transaction.atomic():
@@ -112,9 +113,9 @@ EDITABLE = ("title", "description", "category", "owner_unit", "plan", "places")
 def _apply_edits(problem: Problem, edits: dict) -> list[str]:
     """Set the given fields (None keeps a field); returns the names that changed."""
     cleaners = {
-        "title": lambda v: require_text(v, "title", "问题名称", 200),
-        "description": lambda v: optional_text(v, "description", "问题描述", 10000),
-        "plan": lambda v: optional_text(v, "plan", "整改方案", 10000),
+        "title": lambda v: require_text(v, "title", "问题名称", TITLE_MAX),
+        "description": lambda v: optional_text(v, "description", "问题描述", REPLY_MAX),
+        "plan": lambda v: optional_text(v, "plan", "整改方案", REPLY_MAX),
         "places": clean_places,
     }
     unknown = set(edits) - set(EDITABLE)
@@ -183,7 +184,7 @@ def _link(appeal: Appeal, problem: Problem, *, actor, note: str = "") -> Appeal:
 def link_appeal(appeal: Appeal, problem: Problem, *, actor, note: str = "") -> Appeal:
     """并入共性问题: an open appeal follows a problem under rectification (state 已合并)
     and is answered when the problem is resolved."""
-    note = optional_text(note, "note", "说明", 2000)
+    note = optional_text(note, "note", "说明", NOTE_MAX)
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("link", actor, problem)
@@ -223,7 +224,7 @@ def confirm_candidate(problem: Problem, *, actor, appeals: Iterable[str] | None 
 def reject_candidate(problem: Problem, *, actor, reason: str) -> Problem:
     """驳回: not a shared problem; the detector will not propose the same appeals again."""
     PROBLEM.check_right("reject", actor, problem)
-    reason = require_text(reason, "reason", "驳回理由", 2000)
+    reason = require_text(reason, "reason", "驳回理由", NOTE_MAX)
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("reject", actor, problem)
@@ -244,9 +245,9 @@ def _clean_progress(progress) -> int:
 def add_milestone(problem: Problem, *, actor, title: str, due_date: dt.date | None = None,
                   progress: int = 0, note: str = "") -> Milestone:
     """整改节点: a step of the rectification plan with its progress."""
-    title = require_text(title, "title", "节点名称", 200)
+    title = require_text(title, "title", "节点名称", TITLE_MAX)
     progress = _clean_progress(progress)
-    note = optional_text(note, "note", "说明", 2000)
+    note = optional_text(note, "note", "说明", NOTE_MAX)
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("milestone", actor, problem)
@@ -264,7 +265,7 @@ def update_milestone(milestone: Milestone, *, actor, progress: int,
                      note: str = "") -> Milestone:
     """整改进度: progress 0–100; reaching 100 marks the milestone done."""
     progress = _clean_progress(progress)
-    note = optional_text(note, "note", "说明", 2000)
+    note = optional_text(note, "note", "说明", NOTE_MAX)
     with transaction.atomic():
         problem = locked(milestone.problem)
         PROBLEM.check("progress", actor, problem)
@@ -284,7 +285,7 @@ def update_milestone(milestone: Milestone, *, actor, progress: int,
 def resolve_problem(problem: Problem, *, actor, reply: str) -> Problem:
     """整改完成: the problem is fixed; its reply answers every linked appeal (and those
     merged into them), each with its own resolve event, so each resident can rate it."""
-    reply = require_text(reply, "reply", "统一答复", 10000)
+    reply = require_text(reply, "reply", "统一答复", REPLY_MAX)
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("resolve", actor, problem)

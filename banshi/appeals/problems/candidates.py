@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ..actions.base import record_problem
 from ..choices import ProblemAction, ProblemSource, ProblemStatus, State
+from ..limits import TITLE_MAX
 from ..models import Appeal, Problem
 from .actions import MAX_PLACE_LENGTH, MAX_PLACES, SYSTEM, insert
 
@@ -89,7 +90,7 @@ def _json_safe(components) -> dict:
 
 
 def _new_candidate(cluster, appeals: list[Appeal], now) -> Problem:
-    title = (str(_part(cluster, "title") or "").strip() or appeals[0].title)[:200]
+    title = (str(_part(cluster, "title") or "").strip() or appeals[0].title)[:TITLE_MAX]
     place = _part(cluster, "place")
     names = place if isinstance(place, list | tuple) else [place]
     places = list(dict.fromkeys(str(p).strip()[:MAX_PLACE_LENGTH] for p in names if p))

@@ -52,6 +52,8 @@ def filtered(request) -> LedgerFilterForm:
 @staff_required
 def ledger(request):
     ledger_filter = filtered(request)
+    if ledger_filter.is_bound and not ledger_filter.is_valid():
+        return render(request, "web/staff/ledger.html", {"filter": ledger_filter}, status=400)
     page = Paginator(ledger_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/staff/ledger.html", {
         "filter": ledger_filter, "page": page,
@@ -60,8 +62,11 @@ def ledger(request):
 
 @staff_required
 def export(request):
+    ledger_filter = filtered(request)
+    if ledger_filter.is_bound and not ledger_filter.is_valid():
+        return ledger(request)  # the same page, its errors shown on the filter form
     buffer = tempfile.SpooledTemporaryFile(max_size=EXPORT_IN_MEMORY)  # noqa: SIM115 (FileResponse closes it)
-    write_ledger(filtered(request).qs, buffer)
+    write_ledger(ledger_filter.qs, buffer)
     buffer.seek(0)
     name = f"台账-{timezone.localdate():%Y%m%d}.xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -72,7 +72,7 @@ def track(request):
                            "error": WRONG_CODE})
         else:
             return render(request, "web/h5/track.html", _track_context(appeal, data["code"]))
-    return render(request, "web/h5/track.html", {"form": form})
+    return render(request, "web/h5/track.html", {"form": form}, status=422)
 
 
 @never_cache
