@@ -1,6 +1,5 @@
 """/api/v1/appeals: residents submit and track; staff list, read and act."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from ninja import Query, Router, Status
 
@@ -12,9 +11,10 @@ from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.public import public_reply, public_timeline
 from banshi.org import permissions
 from banshi.org.models import Region, Unit
+from banshi.web import ratelimit
 
 from . import schemas as s
-from .auth import ResidentThrottle, bearer, caller, optional_bearer
+from .auth import bearer, caller, optional_bearer
 from .serializers import appeal_detail, appeal_out
 
 router = Router(tags=["appeals"])
@@ -41,37 +41,41 @@ def _lookup(model, code: str | None, field: str, label: str):
 
 @router.post(
     "",
-    response={201: s.AppealCreated, 422: s.Error, 403: s.Error},
+    response={201: s.AppealCreated, 422: s.Error, 403: s.Error, 429: s.Error},
     auth=optional_bearer,
-    throttle=[ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)],
 )
 def submit(request, payload: s.AppealIn):
     user = caller(request)
     channel = payload.channel or Channel.ONLINE_FORM
     if user is None and channel not in PUBLIC_CHANNELS:
         raise actions.InvalidInput(f"渠道“{channel}”需要工作人员登录后录入", "channel")
-    appeal, code = actions.submit_appeal(
-        title=payload.title,
-        content=payload.content,
-        channel=channel,
-        region=_lookup(Region, payload.region_code, "region_code", "社区"),
-        contact_name=payload.contact_name or "",
-        contact_phone=payload.contact_phone or "",
-        address=payload.address or "",
-        actor=user,
-        collected_at=payload.collected_at if user else None,
-    )
+    with ratelimit.reserve(request, "submit"):  # counts only an accepted appeal
+        appeal, code = actions.submit_appeal(
+            title=payload.title,
+            content=payload.content,
+            channel=channel,
+            region=_lookup(Region, payload.region_code, "region_code", "社区"),
+            contact_name=payload.contact_name or "",
+            contact_phone=payload.contact_phone or "",
+            address=payload.address or "",
+            actor=user,
+            collected_at=payload.collected_at if user else None,
+        )
     return Status(201, {"number": appeal.number, "query_code": code, "state": appeal.state})
 
 
 @router.get(
     "/track",
-    response={200: s.TrackOut, 404: s.Error},
+    response={200: s.TrackOut, 404: s.Error, 429: s.Error},
     auth=None,
-    throttle=[ResidentThrottle("track", settings.BANSHI_TRACK_RATE)],
 )
 def track(request, number: str, code: str):
-    appeal = track_appeal(number, code)
+    ratelimit.attempt(request, "track")
+    return _progress(track_appeal(number, code))
+
+
+def _progress(appeal: Appeal) -> dict:
+    """What the resident may see of their appeal."""
     return {
         "number": appeal.number,
         "state": appeal.state,
@@ -214,22 +218,22 @@ def resolve(request, number: str, payload: s.ResolveIn):
 
 @router.post(
     "/{number}/feedback",
-    response={200: s.TrackOut | s.AppealDetail} | ERRORS,
+    response={200: s.TrackOut | s.AppealDetail, 429: s.Error} | ERRORS,
     auth=optional_bearer,
-    throttle=[ResidentThrottle("track", settings.BANSHI_TRACK_RATE)],
 )
 def feedback(request, number: str, payload: s.FeedbackIn):
     """The resident rates with the query code; the dispatcher records a call-back with a token."""
     user = caller(request)
     if user is None:
+        ratelimit.attempt(request, "track")
         appeal = track_appeal(number, payload.query_code or "")
-        actions.record_feedback(
+        appeal = actions.record_feedback(
             appeal,
             rating=payload.rating,
             comment=payload.comment or "",
             query_code=payload.query_code,
         )
-        return Status(200, track(request, number, payload.query_code))
+        return Status(200, _progress(appeal))
     appeal = actions.record_feedback(
         access_appeal(user, number),
         rating=payload.rating,

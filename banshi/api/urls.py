@@ -1,6 +1,5 @@
 """The REST API under /api/v1/ (OpenAPI document at /api/v1/openapi.json)."""
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import NinjaAPI, Status
@@ -8,10 +7,10 @@ from ninja.errors import AuthenticationError
 
 from banshi.appeals.actions import ActionError
 from banshi.org.models import ApiToken
+from banshi.web.ratelimit import RateLimited, attempt
 
 from . import appeals, reference
 from . import schemas as s
-from .auth import ResidentThrottle
 
 api = NinjaAPI(
     title="办实事 Banshi API",
@@ -42,14 +41,21 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.post(
     "/auth/token",
-    response={200: s.TokenOut, 401: s.Error},
+    response={200: s.TokenOut, 401: s.Error, 429: s.Error},
     auth=None,
     tags=["auth"],
-    throttle=[ResidentThrottle("token", settings.BANSHI_TRACK_RATE)],
 )
 def token(request, payload: s.TokenIn):
+    attempt(request, "token")
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         return Status(401, {"detail": "用户名或密码不正确"})
