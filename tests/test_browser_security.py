@@ -53,7 +53,8 @@ def test_api_docs_render_from_local_files(live_server, browser, pw_db, output_di
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", SIZES)
 def test_resident_and_staff_pages_work_under_the_policy(live_server, browser, pw_db,  # noqa: F811
-                                                        output_dir, size):
+                                                        output_dir, size, settings):
+    settings.BANSHI_DEVICE_SUBMIT_RATE = "1/h"
     d = build_district()
     problem = actions.create_problem(actor=d.dispatcher, title="百花路路灯普遍不亮",
                                      owner_unit=d.cgj, plan="更换灯具")
@@ -69,6 +70,10 @@ def test_resident_and_staff_pages_work_under_the_policy(live_server, browser, pw
     resident.click("button[type=submit]")
     resident.wait_for_selector("#query-code")
     resident.screenshot(path=output_dir / f"h5-submitted-{size}.png", full_page=True)
+    resident.go_back()  # the same phone (its device cookie) tries a second appeal
+    resident.click("button[type=submit]")
+    resident.wait_for_selector("text=操作太频繁了")
+    resident.screenshot(path=output_dir / f"h5-limited-{size}.png", full_page=True)
     assert resident.complaints == []
 
     staff = offline_page(browser, base, size)

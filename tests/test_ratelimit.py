@@ -146,3 +146,49 @@ def test_tracking_counts_every_attempt(client, d, rates):
     assert client.post(reverse("web:track"), {"number": "x", "code": "1"}).status_code == 429
     answer = client.get(f"{API}/appeals/track", {"number": "ZY20260101-0001", "code": "1"})
     assert answer.status_code == 429
+
+
+@pytest.mark.parametrize(("remote", "forwarded", "trusted", "expected"), [
+    ("203.0.113.9", "198.51.100.1", [], "203.0.113.9"),  # no proxy trusted: header ignored
+    ("10.0.0.2", "198.51.100.1", [], "10.0.0.2"),
+    ("10.0.0.2", "198.51.100.1", ["10.0.0.0/8"], "198.51.100.1"),
+    ("10.0.0.2", "6.6.6.6, 198.51.100.1, 10.0.0.7", ["10.0.0.0/8"], "198.51.100.1"),
+    ("10.0.0.2", "198.51.100.1:5123", ["10.0.0.2"], "198.51.100.1"),
+    ("10.0.0.2", "[2001:db8::5]:443", ["10.0.0.2"], "2001:db8::5"),
+    ("10.0.0.2", "6.6.6.6, not-an-address", ["10.0.0.2"], "10.0.0.2"),
+    ("10.0.0.2", "", ["10.0.0.2"], "10.0.0.2"),
+    ("10.0.0.2", "10.0.0.3", ["10.0.0.0/8"], "10.0.0.3"),  # trusted all the way: the last hop
+    ("::ffff:203.0.113.9", "", [], "203.0.113.9"),
+    ("2001:db8::1", "198.51.100.1", ["2001:db8::/32"], "198.51.100.1"),
+])
+def test_client_address(settings, remote, forwarded, trusted, expected):
+    from django.test import RequestFactory
+
+    from banshi.web.clients import client_address
+
+    settings.BANSHI_TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_ipv6_addresses_count_by_their_slash_64(d, rates):
+    def from_address(address: str) -> int:
+        return api_submit(Client(), meta={"REMOTE_ADDR": address},
+                          headers={"X-Banshi-Device": address.replace(":", "-")}).status_code
+
+    assert from_address("2001:db8:1:2::10") == 201
+    assert from_address("2001:db8:1:2:ffff::1") == 201
+    assert from_address("2001:db8:1:2:abcd::9") == 429  # same /64: one phone can roam over it
+    assert from_address("2001:db8:1:3::10") == 201
+
+
+def test_a_tampered_device_cookie_is_no_device(d, rates):
+    rates.BANSHI_SUBMIT_RATE = "100/h"
+    rates.BANSHI_DEVICE_SUBMIT_RATE = "1/h"
+    phone = Client()
+    phone.get(reverse("web:submit"))
+    assert web_submit(phone, d).status_code == 200
+    assert web_submit(phone, d).status_code == 429
+    phone.cookies["banshi_device"] = "forged-id"  # unsigned: counted with the cookieless
+    assert web_submit(phone, d).status_code == 200
+    assert web_submit(Client(), d).status_code == 429

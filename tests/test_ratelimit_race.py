@@ -88,3 +88,81 @@ def test_forty_residents_at_once_get_exactly_the_limit(server):
         statuses = list(pool.map(lambda n: post(server, n, start), range(CLIENTS)))
     assert statuses.count(201) == LIMIT, statuses
     assert statuses.count(429) == CLIENTS - LIMIT, statuses
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A Redis server of this test's own (Debian's redis-server), gone when the test ends."""
+    from .conftest import REQUIRE
+
+    binary = "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        if REQUIRE:
+            pytest.fail("redis-server not found (apt-get install redis-server)")
+        pytest.skip("redis-server not found (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def on_redis(settings, redis_url):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": redis_url}}
+    settings.BANSHI_RATE_LIMIT_STORE = "cache"
+    settings.BANSHI_SUBMIT_RATE = f"{LIMIT}/h"
+    settings.BANSHI_DEVICE_SUBMIT_RATE = "1000/h"
+    return settings
+
+
+def resident_request(device: int):
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/api/v1/appeals", REMOTE_ADDR="203.0.113.50",
+                                 HTTP_X_BANSHI_DEVICE=f"phone-{device}")
+
+
+def test_on_redis_forty_threads_get_exactly_the_limit(on_redis):
+    from banshi.web import ratelimit
+
+    start = threading.Barrier(CLIENTS)
+
+    def one(device: int) -> bool:
+        start.wait()
+        try:
+            with ratelimit.reserve(resident_request(device), "submit"):
+                return True
+        except ratelimit.RateLimited:
+            return False
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        accepted = list(pool.map(one, range(CLIENTS)))
+    assert accepted.count(True) == LIMIT
+
+
+def test_on_redis_failed_work_gives_its_place_back(on_redis):
+    from banshi.web import ratelimit
+
+    for device in range(5):
+        with pytest.raises(ZeroDivisionError), ratelimit.reserve(resident_request(device),
+                                                                  "submit"):
+            1 / 0  # noqa: B018 - the work fails
+    for device in range(LIMIT):
+        with ratelimit.reserve(resident_request(device), "submit"):
+            pass
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.attempt(resident_request(99), "submit")

@@ -28,8 +28,8 @@ def banshi(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def clean_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("BANSHI_") and k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANSHI_")
+           and k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return env | extra
 
 
