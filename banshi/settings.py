@@ -30,12 +30,13 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _make_private(directory: Path) -> None:
-    """Close a data directory made before the umask (its top-level files too)."""
+    """Close a data directory made before the umask, and the files that hold personal data
+    or secrets (the rest is out of reach once the directory is 0700)."""
     try:
         directory.chmod(0o700)
-        for entry in directory.iterdir():
-            if not entry.is_symlink():
-                entry.chmod(0o700 if entry.is_dir() else 0o600)
+        for pattern in ("banshi.sqlite3*", "tasks.sqlite3*", "secret_key"):
+            for path in directory.glob(pattern):
+                path.chmod(0o600)
     except PermissionError:  # not ours to change: `banshi check` warns (banshi.W001)
         pass
 

@@ -3,6 +3,7 @@ same moment to a real server (waitress, in its own process) and exactly the limi
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -95,8 +96,8 @@ def redis_url(tmp_path):
     """A Redis server of this test's own (Debian's redis-server), gone when the test ends."""
     from .conftest import REQUIRE
 
-    binary = "/usr/bin/redis-server"
-    if not Path(binary).exists():
+    binary = shutil.which("redis-server")
+    if binary is None:
         if REQUIRE:
             pytest.fail("redis-server not found (apt-get install redis-server)")
         pytest.skip("redis-server not found (apt-get install redis-server)")

@@ -60,6 +60,16 @@ def test_an_existing_data_directory_is_made_private_on_start(tmp_path):
     assert stat.S_IMODE((data / "banshi.sqlite3").stat().st_mode) == 0o600
 
 
+def test_check_warns_about_a_data_directory_open_to_others(settings, tmp_path):
+    from banshi.web.checks import data_dir_is_private
+
+    settings.DATA_DIR = tmp_path
+    tmp_path.chmod(0o700)
+    assert data_dir_is_private(None) == []
+    tmp_path.chmod(0o750)
+    assert [w.id for w in data_dir_is_private(None)] == ["banshi.W001"]
+
+
 def test_deployment_check_is_clean_over_https(tmp_path):
     env = clean_env(BANSHI_DATA_DIR=str(tmp_path), BANSHI_HTTPS="1", BANSHI_DEBUG="0",
                     BANSHI_SECRET_KEY=STRONG_KEY,
