@@ -1,5 +1,6 @@
 """Settings, all read from the environment (see README "Configuration")."""
 
+import ipaddress
 import os
 import re
 import secrets
@@ -32,8 +33,30 @@ def envduration(name: str, default: str) -> timedelta:
     return duration
 
 
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Residents' phones and addresses live under the data directory: everything this process
+# creates is private to its user (files 0600, directories 0700), and so is the directory.
+os.umask(0o077)
 DATA_DIR = Path(os.environ.get("BANSHI_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _make_private(directory: Path) -> None:
+    """Close a data directory made before the umask, and the files that hold personal data
+    or secrets (the rest is out of reach once the directory is 0700)."""
+    try:
+        directory.chmod(0o700)
+        for pattern in ("banshi.sqlite3*", "tasks.sqlite3*", "secret_key"):
+            for path in directory.glob(pattern):
+                path.chmod(0o600)
+    except PermissionError:  # not ours to change: `banshi check` warns (banshi.W001)
+        pass
+
+
+_make_private(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -63,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "ninja",  # Swagger UI from its own static files, not a CDN
+    "csp",
     "huey.contrib.djhuey",
     "axes",
     "banshi.org",
@@ -83,7 +108,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "banshi.web.input_guard.RejectUnsafeInput",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+    "csp.middleware.CSPMiddleware",
+    "banshi.web.middleware.no_store",
+    # last, so the lockout page it puts in place still gets the CSP and no-store headers
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -140,6 +168,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600  # photos and exports: like everything in the data directory
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -147,6 +177,33 @@ LOGOUT_REDIRECT_URL = "web:login"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Proxies whose X-Forwarded-For (and, over HTTPS, X-Forwarded-Proto) are believed.
+BANSHI_TRUSTED_PROXIES = [str(ipaddress.ip_network(item, strict=False))
+                          for item in envlist("BANSHI_TRUSTED_PROXIES")]
+HTTPS = envbool("BANSHI_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = envint("BANSHI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("BANSHI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("BANSHI_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    if BANSHI_TRUSTED_PROXIES:  # the proxy must set (not pass on) X-Forwarded-Proto
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Only the site's own scripts, styles, images and fonts; no inline code, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 REDIS_URL = os.environ.get("BANSHI_REDIS_URL", "")
 if REDIS_URL:
@@ -170,8 +227,13 @@ else:
 # Banshi's own settings.
 BANSHI_NUMBER_PREFIX = os.environ.get("BANSHI_NUMBER_PREFIX", "ZY")
 BANSHI_DISTRICT_NAME = os.environ.get("BANSHI_DISTRICT_NAME", "中原区")
-BANSHI_SUBMIT_RATE = os.environ.get("BANSHI_SUBMIT_RATE", "20/h")
-BANSHI_TRACK_RATE = os.environ.get("BANSHI_TRACK_RATE", "60/h")
+# Limits on what residents reach without an account (banshi/web/ratelimit.py): per client
+# address (generous: a community centre's Wi-Fi is one address) and per device.
+BANSHI_SUBMIT_RATE = os.environ.get("BANSHI_SUBMIT_RATE", "200/h")
+BANSHI_DEVICE_SUBMIT_RATE = os.environ.get("BANSHI_DEVICE_SUBMIT_RATE", "10/h")
+BANSHI_TRACK_RATE = os.environ.get("BANSHI_TRACK_RATE", "300/h")
+BANSHI_DEVICE_TRACK_RATE = os.environ.get("BANSHI_DEVICE_TRACK_RATE", "30/h")
+BANSHI_RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 BANSHI_SWEEP_MINUTES = envint("BANSHI_SWEEP_MINUTES", 5)
 BANSHI_MAX_PHOTOS = 5
 BANSHI_MAX_PHOTO_BYTES = 5 * 1024 * 1024

@@ -148,11 +148,12 @@ def test_ten_thousand_characters_of_content_are_accepted(client, d):
 def test_submissions_are_rate_limited_per_ip(client, d, settings):
     settings.BANSHI_SUBMIT_RATE = "2/h"
     assert submit(client, d).status_code == 200
-    assert submit(client, d, title="").status_code == 422  # a failed attempt counts too
+    assert submit(client, d, title="").status_code == 422  # a failed attempt does not count
+    assert submit(client, d).status_code == 200
     response = submit(client, d)
     assert response.status_code == 429
     assert "操作太频繁" in response.content.decode()
-    assert Appeal.objects.count() == 1
+    assert Appeal.objects.count() == 2
     other = client.post(reverse("web:submit"), form_data(d), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
 
@@ -203,7 +204,7 @@ def test_tracking_is_rate_limited(client, d, settings):
         client.post(reverse("web:track"), {"number": appeal.number, "code": "000000"})
     response = client.post(reverse("web:track"), {"number": appeal.number, "code": code})
     assert response.status_code == 429
-    assert response["Retry-After"] == "3600"
+    assert 0 < int(response["Retry-After"]) <= 3600  # until the hour's window closes
 
 
 def _resolved_with_code(d):

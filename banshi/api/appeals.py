@@ -7,7 +7,6 @@ action: its path, body schema, summary and a small adapter calling the action fu
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import QueryDict
 from django.views.decorators.cache import never_cache
 from ninja import Query, Router, Status
@@ -22,9 +21,10 @@ from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.public import public_reply, public_timeline
 from banshi.org import permissions
 from banshi.org.models import Region, Unit
+from banshi.web import ratelimit
 
 from . import schemas as s
-from .auth import ResidentThrottle, bearer, caller, optional_bearer
+from .auth import bearer, caller, optional_bearer
 from .pagination import Pages
 from .serializers import appeal_detail, appeal_out
 
@@ -47,8 +47,6 @@ STAFF = BAD_REQUEST | {401: s.Error}
 ACTING = STAFF | {403: s.Error, 404: s.Error, 409: s.Error}
 # OpenAPI: the bearer token is optional here (an empty requirement means "no auth").
 TOKEN_OPTIONAL = {"security": [{}]}
-submit_throttle = ResidentThrottle("submit", settings.BANSHI_SUBMIT_RATE)
-track_throttle = ResidentThrottle("track", settings.BANSHI_TRACK_RATE)
 
 
 def _lookup(model, code: str | None, field: str, label: str):
@@ -64,7 +62,6 @@ def _lookup(model, code: str | None, field: str, label: str):
     "",
     response={201: s.AppealCreated, 403: s.Error} | BAD_REQUEST | THROTTLED,
     auth=optional_bearer,
-    throttle=[submit_throttle],
     openapi_extra=TOKEN_OPTIONAL,
     summary="提交诉求(群众无需令牌；工作人员带令牌可录入线下渠道和收集时间)",
 )
@@ -73,22 +70,28 @@ def submit(request, payload: s.AppealIn):
     channel = payload.channel or Channel.ONLINE_FORM
     if user is None and channel not in PUBLIC_CHANNELS:
         raise actions.InvalidInput(f"渠道“{channel}”需要工作人员登录后录入", "channel")
-    appeal, code = actions.submit_appeal(
-        title=payload.title,
-        content=payload.content,
-        channel=channel,
-        region=_lookup(Region, payload.region_code, "region_code", "社区"),
-        contact_name=payload.contact_name or "",
-        contact_phone=payload.contact_phone or "",
-        address=payload.address or "",
-        actor=user,
-        collected_at=payload.collected_at if user else None,
-    )
+    with ratelimit.reserve(request, "submit"):  # counts only an accepted appeal
+        appeal, code = actions.submit_appeal(
+            title=payload.title,
+            content=payload.content,
+            channel=channel,
+            region=_lookup(Region, payload.region_code, "region_code", "社区"),
+            contact_name=payload.contact_name or "",
+            contact_phone=payload.contact_phone or "",
+            address=payload.address or "",
+            actor=user,
+            collected_at=payload.collected_at if user else None,
+        )
     return Status(201, {"number": appeal.number, "query_code": code, "state": appeal.state})
 
 
-def _tracked(number: str, code: str) -> dict:
-    appeal = track_appeal(number, code)
+def _tracked(request, number: str, code: str) -> dict:
+    ratelimit.attempt(request, "track")
+    return _progress(track_appeal(number, code))
+
+
+def _progress(appeal: Appeal) -> dict:
+    """What the resident may see of their appeal."""
     return {
         "number": appeal.number,
         "state": appeal.state,
@@ -103,18 +106,18 @@ def _tracked(number: str, code: str) -> dict:
 TRACKING = {200: s.TrackOut, 404: s.Error} | BAD_REQUEST | THROTTLED
 
 
-@router.post("/track", response=TRACKING, auth=None, throttle=[track_throttle],
+@router.post("/track", response=TRACKING, auth=None,
              summary="查询进度(编号和查询码在请求体中，推荐)")
 @decorate_view(never_cache)
 def track_post(request, payload: s.TrackIn):
-    return _tracked(payload.number, payload.code)
+    return _tracked(request, payload.number, payload.code)
 
 
-@router.get("/track", response=TRACKING, auth=None, throttle=[track_throttle],
+@router.get("/track", response=TRACKING, auth=None,
             summary="查询进度(查询码在网址中，可能留在浏览器历史和服务器日志里；请优先用 POST)")
 @decorate_view(never_cache)
 def track(request, filters: Query[s.TrackIn]):
-    return _tracked(filters.number, filters.code)
+    return _tracked(request, filters.number, filters.code)
 
 
 class _Shaped:
@@ -165,7 +168,6 @@ def get_appeal(request, number: str):
     "/{number}/feedback",
     response={200: s.TrackOut | s.AppealDetail} | ACTING | THROTTLED,
     auth=optional_bearer,
-    throttle=[track_throttle],
     openapi_extra=TOKEN_OPTIONAL,
     summary="回访评价(群众凭查询码；派单员带令牌记录电话回访)",
 )
@@ -173,10 +175,12 @@ def feedback(request, number: str, payload: s.FeedbackIn):
     """The resident rates with the query code; the dispatcher records a call-back with a token."""
     user = caller(request)
     if user is None:
+        ratelimit.attempt(request, "track")
         appeal = track_appeal(number, payload.query_code or "")
-        actions.record_feedback(appeal, rating=payload.rating, comment=payload.comment or "",
-                                query_code=payload.query_code)
-        return Status(200, _tracked(number, payload.query_code or ""))
+        appeal = actions.record_feedback(appeal, rating=payload.rating,
+                                         comment=payload.comment or "",
+                                         query_code=payload.query_code)
+        return Status(200, _progress(appeal))
     appeal = actions.record_feedback(access_appeal(user, number), rating=payload.rating,
                                      comment=payload.comment or "", actor=user)
     return Status(200, appeal_detail(user, appeal))

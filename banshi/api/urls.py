@@ -9,10 +9,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from banshi.appeals.actions import ActionError
 from banshi.org.lockout import lockout_message, login_succeeded
 from banshi.org.models import ApiToken
+from banshi.web.ratelimit import RateLimited, attempt
 
 from . import appeals, reference
 from . import schemas as s
-from .auth import ResidentThrottle, bearer
+from .auth import bearer
 from .errors import http_error_body, validation_error_body
 
 api = NinjaAPI(
@@ -71,15 +72,22 @@ LOGIN_DOC = (
 )
 
 
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.post(
     "/auth/token",
     response={200: s.TokenOut, 401: s.Error} | appeals.BAD_REQUEST | appeals.THROTTLED,
     auth=None,
     tags=["auth"],
     description=LOGIN_DOC,
-    throttle=[ResidentThrottle("token", settings.BANSHI_TRACK_RATE)],
 )
 def token(request, payload: s.TokenIn):
+    attempt(request, "token")
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         return Status(429, {"detail": lockout_message()})

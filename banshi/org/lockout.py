@@ -28,12 +28,12 @@ API_PATH_PREFIX = "/api/"
 
 
 def client_address(request) -> str | None:
-    """The address a request comes from, for the lockout (AXES_CLIENT_IP_CALLABLE).
+    """The address a request comes from, for the lockout (AXES_CLIENT_IP_CALLABLE): the one
+    rule the rate limits use too — X-Forwarded-For only through BANSHI_TRUSTED_PROXIES."""
+    from banshi.web.clients import client_address as vouched_address
 
-    The peer address only: X-Forwarded-For is not trusted, so a reverse proxy in front of
-    Banshi must hand over the real client address in REMOTE_ADDR.
-    """
-    return request.META.get("REMOTE_ADDR") or None
+    address = vouched_address(request)
+    return None if address == "unknown" else address
 
 
 def cool_off_minutes() -> int:

@@ -1,6 +1,7 @@
 """The resident's H5 pages: no login; the query code travels only in POST bodies."""
 
-from django.conf import settings
+from functools import wraps
+
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,33 +13,47 @@ from banshi.appeals.choices import Channel, State
 from banshi.appeals.public import public_reply, public_timeline
 
 from .. import ratelimit
+from ..clients import with_device_cookie
 from ..forms import RateForm, SubmitForm, TrackForm, apply_action_error
 
 WRONG_CODE = "编号或查询码不正确"
 
 
+def resident_page(view):
+    """An H5 page: never cached, hands out the device cookie, answers a resident who is over
+    a rate limit with the "too many" page."""
+
+    @never_cache
+    @with_device_cookie
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ratelimit.RateLimited as limited:
+            response = render(request, "web/h5/limited.html",
+                              {"minutes": -(-limited.retry_after // 60)}, status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+
+    return wrapped
+
+
+@resident_page
 def landing(request):
     return render(request, "web/landing.html")
 
 
-def too_many(request, rate: str):
-    response = render(request, "web/h5/limited.html", status=429)
-    response["Retry-After"] = str(ratelimit.parse_rate(rate)[1])
-    return response
-
-
-@never_cache
+@resident_page
 @require_http_methods(["GET", "POST"])
 def submit(request):
     if request.method != "POST":
         return render(request, "web/h5/submit.html", {"form": SubmitForm()})
-    if not ratelimit.hit("submit", request, settings.BANSHI_SUBMIT_RATE):
-        return too_many(request, settings.BANSHI_SUBMIT_RATE)
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            appeal, code = actions.submit_appeal(channel=Channel.ONLINE_FORM,
-                                                 **form.appeal_fields())
+            with ratelimit.reserve(request, "submit"):
+                appeal, code = actions.submit_appeal(channel=Channel.ONLINE_FORM,
+                                                     **form.appeal_fields())
         except actions.ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -54,13 +69,12 @@ def _track_context(appeal, code: str) -> dict:
             "reply": public_reply(appeal), "rate_form": rate_form}
 
 
-@never_cache
+@resident_page
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method != "POST":
         return render(request, "web/h5/track.html", {"form": TrackForm()})
-    if not ratelimit.hit("track", request, settings.BANSHI_TRACK_RATE):
-        return too_many(request, settings.BANSHI_TRACK_RATE)
+    ratelimit.attempt(request, "track")
     form = TrackForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -75,11 +89,10 @@ def track(request):
     return render(request, "web/h5/track.html", {"form": form}, status=422)
 
 
-@never_cache
+@resident_page
 @require_POST
 def rate(request):
-    if not ratelimit.hit("track", request, settings.BANSHI_TRACK_RATE):
-        return too_many(request, settings.BANSHI_TRACK_RATE)
+    ratelimit.attempt(request, "track")
     form = RateForm(request.POST)
     try:
         appeal = track_appeal(request.POST.get("number", ""), request.POST.get("code", ""))
