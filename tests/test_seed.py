@@ -30,6 +30,7 @@ from banshi.org.models import Region, Staff, Unit
 
 from .datasets import MESSAGEBOARD
 from .factories import HOSTILE
+from .shared import layer
 
 APPEALS_DATA = Path(demo.__file__).parent / "data"
 REAL_TAXONOMY = MESSAGEBOARD / "taxonomy.xlsx"
@@ -49,8 +50,9 @@ def counts() -> dict:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.fixture
-def seeded(db):
+@layer()
+def seeded() -> str:
+    """The demo district with 60 appeals, seeded once for the tests that ask (tests/shared.py)."""
     return seed()
 
 
