@@ -24,8 +24,8 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 def _secret_key() -> str:
     if key := os.environ.get("BANSHI_SECRET_KEY"):
         return key
-    if path := os.environ.get("BANSHI_SECRET_KEY_FILE"):
-        return Path(path).read_text().strip()
+    if given := os.environ.get("BANSHI_SECRET_KEY_FILE"):
+        return Path(given).read_text().strip()
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))

@@ -229,7 +229,7 @@ def feedback(request, number: str, payload: s.FeedbackIn):
             comment=payload.comment or "",
             query_code=payload.query_code,
         )
-        return Status(200, track(request, number, payload.query_code))
+        return Status(200, track(request, number, payload.query_code or ""))
     appeal = actions.record_feedback(
         access_appeal(user, number),
         rating=payload.rating,

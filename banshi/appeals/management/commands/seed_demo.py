@@ -52,7 +52,7 @@ class Command(BaseCommand):
         ]
         for label, load, model in steps:
             counts = load()
-            self.stdout.write(f"{label}：共 {model.objects.count()} 条"
+            self.stdout.write(f"{label}：共 {model._default_manager.count()} 条"
                               f"(新增 {counts['created']}，更新 {counts['updated']})")
 
     def seed_appeals(self, n: int, seed: int) -> None:
