@@ -115,8 +115,9 @@ def layer(*needs: str) -> Callable[[Callable[..., object]], object]:
     def register(build: Callable[..., object]) -> object:
         name = build.__name__
         known = STACK.layers.get(name)
-        if known is not None and known.build.__qualname__ != build.__qualname__:
-            raise ValueError(f"two layers are named {name}")
+        if known is not None and ((known.build.__module__, known.build.__qualname__)
+                                  != (build.__module__, build.__qualname__)):
+            raise ValueError(f"two layers are named {name}: layer names are global")
         STACK.layers[name] = Layer(name, needs, build)
 
         def fixture(request: pytest.FixtureRequest, _layer_stack: Stack, db: None) -> object:
