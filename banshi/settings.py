@@ -62,8 +62,8 @@ _make_private(DATA_DIR)
 def _secret_key() -> str:
     if key := os.environ.get("BANSHI_SECRET_KEY"):
         return key
-    if path := os.environ.get("BANSHI_SECRET_KEY_FILE"):
-        return Path(path).read_text().strip()
+    if given := os.environ.get("BANSHI_SECRET_KEY_FILE"):
+        return Path(given).read_text().strip()
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))

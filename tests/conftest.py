@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from . import shared
 from .factories import build_district
+from .shared import STACK, layer
 
 REQUIRE = os.environ.get("BANSHI_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("BANSHI_CHROMIUM", "/usr/bin/chromium")
@@ -35,9 +37,47 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def d(db):
-    """The test district with its three kinds of people."""
+def pytest_addoption(parser):
+    parser.addoption("--db-only", action="store_true",
+                     help="run only the tests that use the database (scripts/test's second "
+                          "engine: the others do not depend on it)")
+
+
+def pytest_collection_modifyitems(config, items):
+    shared.put_db_marker_last(items)
+    shared.group_by_layers(items)
+    if config.getoption("--db-only"):
+        config.hook.pytest_deselected(items=[i for i in items if not shared.uses_db(i)])
+        items[:] = [item for item in items if shared.uses_db(item)]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    shared.before(item)
+
+
+@pytest.fixture(scope="session")
+def _layer_stack(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The shared layers (tests/shared.py), rolled back before the test database goes."""
+    STACK.blocker, STACK.tmp_factory = django_db_blocker, tmp_path_factory
+    yield STACK
+    STACK.trim([])
+
+
+@pytest.fixture(autouse=True)
+def _with_layers(request):
+    """Push the layers this test asks for, under its own transaction (tests/shared.py)."""
+    item = request.node
+    if not shared.uses_db(item) or shared.transactional(item):
+        return
+    wanted = STACK.wanted(item.fixturenames)
+    if wanted:
+        request.getfixturevalue("_layer_stack").push(wanted)
+
+
+@layer()
+def d():
+    """The test district with its three kinds of people (built once, see tests/shared.py)."""
     return build_district()
 
 

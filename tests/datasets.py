@@ -1,7 +1,9 @@
-"""Where the public datasets live: ../shared next to the checkout, or $BANSHI_SHARED_DIR.
+"""Where the public datasets live: $BANSHI_SHARED_DIR, else the first `shared` folder holding
+`datasets/` beside the checkout or beside one of its parents (../shared, ../../shared, ...).
 
-They are read at run time, never copied into the project; tests that need them skip with a
-one-line reason when they are absent (e.g. on a user's machine).
+They are read at run time, never copied into the project. Tests that need them skip with a
+one-line reason when they are absent (e.g. on a user's machine), and fail instead with
+BANSHI_REQUIRE_SERVICES=1 (CI), so a check is never lost silently.
 """
 
 import os
@@ -9,14 +11,32 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("BANSHI_SHARED_DIR")
-              or Path(__file__).resolve().parents[1].parent / "shared")
-MESSAGEBOARD = SHARED / "datasets" / "messageboard"
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def find_shared(env: str | None = None, start: Path = CHECKOUT) -> Path | None:
+    """$BANSHI_SHARED_DIR as given, else the nearest `shared/datasets` beside `start`'s
+    parents; None when there is none."""
+    if env:
+        return Path(env)
+    for parent in start.parents:
+        if (parent / "shared" / "datasets").is_dir():
+            return parent / "shared"
+    return None
+
+
+SHARED = find_shared(os.environ.get("BANSHI_SHARED_DIR"))
+MESSAGEBOARD = (SHARED or CHECKOUT.parent / "shared") / "datasets" / "messageboard"
 
 
 def messageboard(name: str) -> Path:
-    """The dataset file, or skip the calling test with a one-line reason."""
+    """The dataset file, or skip the calling test (fail it under BANSHI_REQUIRE_SERVICES=1)
+    with a one-line reason."""
     path = MESSAGEBOARD / name
-    if not path.exists():
-        pytest.skip(f"dataset not found at {path} (set BANSHI_SHARED_DIR)")
+    if not path.is_file():
+        message = (f"dataset {name} not found at {path}: set BANSHI_SHARED_DIR to the folder "
+                   "that holds datasets/messageboard")
+        if os.environ.get("BANSHI_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path

@@ -62,6 +62,7 @@ def png_file(tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_resident_to_unit_and_back(live_server, browser, pw_db, output_dir, tmp_path):
     d = build_district()

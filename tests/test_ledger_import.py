@@ -23,11 +23,10 @@ from banshi.lib.spreadsheet import CellError, clean_line, clean_text
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
-from .datasets import MESSAGEBOARD
+from .datasets import messageboard
 from .factories import HOSTILE, resolved
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DATASET = MESSAGEBOARD / "messages_with_replies.xlsx"
 BOARD_HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
 LEDGER_HEADER = ["收到时间", "诉求人", "所在社区", "街道", "标题", "内容", "渠道",
                  "一级分类", "二级分类", "三级分类", "办实事方向"]
@@ -480,11 +479,11 @@ def test_command_user_option(d, tmp_path):
     assert run(tmp_path / "missing.xlsx")[1] is not None
 
 
+@pytest.mark.slow
 def test_real_message_board_file_imports_completely(db):
-    if not DATASET.is_file():
-        pytest.skip(f"dataset not found at {DATASET}")
+    dataset = messageboard("messages_with_replies.xlsx")
     started = time.perf_counter()
-    report = import_appeals(DATASET, filename=DATASET.name)
+    report = import_appeals(dataset, filename=dataset.name)
     elapsed = time.perf_counter() - started
     print(f"imported {report.imported} of {report.total} in {elapsed:.1f}s; "
           f"skipped {len(report.skipped)}; errors: {[str(e) for e in report.errors]}")

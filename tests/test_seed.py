@@ -29,11 +29,11 @@ from banshi.org.choices import RegionLevel, Role, UnitKind
 from banshi.org.loaders import LoadError, load_regions, load_units
 from banshi.org.models import Region, Staff, Unit
 
-from .datasets import MESSAGEBOARD
+from .datasets import messageboard
 from .factories import HOSTILE
+from .shared import layer
 
 APPEALS_DATA = Path(loaders.__file__).parent / "data"
-REAL_TAXONOMY = MESSAGEBOARD / "taxonomy.xlsx"
 CHANNELS = {"online_form", "wechat_group", "qq_group", "platform", "hotline", "symposium",
             "survey", "opinion_box", "household_visit", "walk_in"}
 MODELS = [Region, Unit, Category, Aspect, DeadlinePolicy, get_user_model(), Staff, Appeal,
@@ -50,8 +50,9 @@ def counts() -> dict:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.fixture
-def seeded(db):
+@layer()
+def seeded() -> str:
+    """The demo district with 60 appeals, seeded once for the tests that ask (tests/shared.py)."""
     return seed()
 
 
@@ -149,6 +150,7 @@ def test_event_chains_are_consistent(seeded):
         assert previous == appeal.state
 
 
+@pytest.mark.slow
 def test_returns_and_reopens_are_recorded(db):
     seed(appeals=200)
     appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
@@ -290,9 +292,9 @@ def test_import_taxonomy_refuses_bad_files(db, tmp_path):
     assert not Category.objects.exists()
 
 
-@pytest.mark.skipif(not REAL_TAXONOMY.exists(), reason=f"dataset not found at {REAL_TAXONOMY}")
 def test_import_the_real_taxonomy(db):
-    import_taxonomy(REAL_TAXONOMY)
+    taxonomy = messageboard("taxonomy.xlsx")
+    import_taxonomy(taxonomy)
     assert [Category.objects.filter(level=n).count() for n in (1, 2, 3)] == [15, 118, 517]
     assert Category.objects.get(code="01").name == "城乡建设"
-    assert "新增分类 0 个" in import_taxonomy(REAL_TAXONOMY)
+    assert "新增分类 0 个" in import_taxonomy(taxonomy)

@@ -302,6 +302,7 @@ def test_commands_report_bad_input_in_chinese(tmp_path):
 # -- the public data -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_message_board_five_fold_cv_beats_the_published_baselines():
     """5-fold stratified CV on the 12,196 labelled messages: macro-F1 >= 0.93, every class
     >= 0.85 (published: TF-IDF+SVM 0.90, fastText 0.93 on one split). About 30 s."""

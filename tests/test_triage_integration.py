@@ -35,16 +35,18 @@ from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
 from .factories import HOSTILE, PASSWORD, submitted
+from .shared import layer, layer_dir
 from .triage_texts import CITY, EDU, ENV, TEXTS
 
 
 @pytest.fixture
 def edu(d):
-    return Category.objects.create(code="03", name=EDU, level=1)
+    return Category.objects.get_or_create(code="03", defaults={"name": EDU, "level": 1})[0]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def models_dir(settings, tmp_path):
+    """Every test keeps the versions it trains in its own directory."""
     settings.DATA_DIR = tmp_path
     return tmp_path / "models" / "triage"
 
@@ -70,11 +72,13 @@ def build_ledger(d, edu, *, resolve=True) -> dict[str, list[Appeal]]:
     return ledger
 
 
-@pytest.fixture
-def trained(d, edu, models_dir):
-    """A ledger and a first model version trained on it (active)."""
+@layer("d")
+def trained(d):
+    """A ledger and a first model version trained on it (active), built once and shared
+    by the tests that ask (tests/shared.py); its files stay in their own directory."""
+    edu = Category.objects.create(code="03", name=EDU, level=1)
     ledger = build_ledger(d, edu)
-    outcome = train_and_register()
+    outcome = train_and_register(out_dir=layer_dir("trained") / "first")
     assert outcome.activated
     return ledger, outcome.version
 

@@ -496,6 +496,7 @@ def test_resident_is_a_stable_keyed_hash(d):
 
 # --- the real message board --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_real_board_top_five_are_real_problems():
     """Each of the top 5 is many messages sharing one place, within one period."""
     board = read_messages(messageboard("messages_with_likes.xlsx"))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from django.conf import settings
 from huey.contrib.djhuey import HUEY
 
@@ -75,6 +76,7 @@ def test_worker_command_hands_its_options_to_run_huey():
     assert consumer == {"workers": options["workers"], "worker_type": "thread", "periodic": True}
 
 
+@pytest.mark.slow
 def test_banshi_worker_starts_the_consumer_with_the_sweep(tmp_path):
     """Start the real `banshi worker` process, see it list the sweep, stop it with Ctrl-C."""
     env = os.environ | {"BANSHI_DATA_DIR": str(tmp_path), "BANSHI_WORKERS": "1"}

@@ -52,7 +52,7 @@ def nearby_regions(region: Region | None) -> list[int | None]:
     if not ids and region.parent_id:
         ids = set(Region.objects.filter(parent_id=region.parent_id, level=region.level)
                   .values_list("pk", flat=True))
-    return sorted(ids | {region.pk})
+    return [*sorted(ids | {region.pk})]
 
 
 # How far apart two appeals may be collected and still be shown as possible duplicates.

@@ -3,7 +3,7 @@
 from .choices import Action, Rating, State
 from .models import Appeal, AppealEvent
 
-_PHRASES = {
+_PHRASES: dict[str, str] = {
     Action.SUBMIT: "诉求已受理",
     Action.ACCEPT: "承办单位已接单，正在办理",
     Action.RETURN: "正在重新分派承办单位",

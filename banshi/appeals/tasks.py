@@ -26,7 +26,7 @@ def triage_appeal(appeal_id: int) -> str | None:
     """
     appeal = Appeal.objects.filter(pk=appeal_id).first()
     suggestion = suggest(appeal) if appeal is not None else None
-    if suggestion is None:
+    if appeal is None or suggestion is None:
         return None
     appeal = record_suggestion(appeal, suggestion)
     maybe_auto_dispatch(appeal)

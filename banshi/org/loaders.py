@@ -6,14 +6,17 @@ a value differs, and parents are always written before their children.
 
 from collections import Counter
 from pathlib import Path
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from banshi.lib.spreadsheet import UnreadableFile, clean_line, header_names
 from banshi.lib.spreadsheet import read_rows as read_table
 
 from .choices import RegionLevel, UnitKind
 from .models import Region, Unit
+
+M = TypeVar("M", bound=models.Model)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -44,11 +47,11 @@ def read_rows(path: Path, columns: list[str]) -> list[dict]:
     return found
 
 
-def upsert(model, lookup: dict, values: dict) -> tuple[object, str | None]:
+def upsert(model: type[M], lookup: dict, values: dict) -> tuple[M, str | None]:
     """Create or update one row; return it with "created", "updated" or None (unchanged)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **values), "created"
+        return model._default_manager.create(**lookup, **values), "created"
     changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
     if not changed:
         return obj, None

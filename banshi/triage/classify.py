@@ -35,6 +35,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,19 +58,23 @@ HOLD_OUT = 0.2
 SMALL = 2500  # below this, calibrate on 5-fold out-of-fold scores instead of a hold-out
 _CHUNK = 256
 WEIGHTS_FILE, META_FILE = "weights.npz", "meta.json"
+Meta = dict[str, Any]  # meta.json
+# The three scorers' parameters: "svm" and "nbsvm" (weight, bias), "memory" (rows, labels,
+# rare_from).
+Parts = dict[str, Any]
 
 
 class TriageModel:
     """A trained classifier: `predict`, calibrated `top_k`, `save`/`load`."""
 
     def __init__(self, vectoriser: CharTfidf, scorer: _Scorer, calibration: _Calibration,
-                 labels: list[str], meta: dict):
+                 labels: list[str], meta: Meta):
         self.vectoriser, self.scorer, self.calibration = vectoriser, scorer, calibration
         self.labels, self.meta = labels, meta
 
     @property
     def version(self) -> str:
-        return self.meta["version"]
+        return str(self.meta["version"])
 
     # -- training ---------------------------------------------------------------------------
 
@@ -109,7 +114,8 @@ class TriageModel:
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         labels = np.array(self.labels, dtype=object)
-        return labels[self.probabilities(texts).argmax(axis=1)].tolist()
+        predicted: list[str] = labels[self.probabilities(texts).argmax(axis=1)].tolist()
+        return predicted
 
     def top_k(self, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """The k most likely labels per text with calibrated probabilities, most likely first."""
@@ -130,7 +136,7 @@ class TriageModel:
         arrays |= {f"cal_{k}": v for k, v in self.calibration.state().items()}
         path = directory / WEIGHTS_FILE
         with open(path, "wb") as handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, **arrays)  # type: ignore[arg-type]  # stub: **kwds as allow_pickle
         meta = self.meta | {"weights_sha256": _sha256(path)}
         (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2),
                                            encoding="utf-8")
@@ -179,7 +185,7 @@ class _Scorer:
                                      shape=(n, len(bias)))
 
     @classmethod
-    def assemble(cls, parts: dict, scale: dict[str, float]) -> _Scorer:
+    def assemble(cls, parts: Parts, scale: dict[str, float]) -> _Scorer:
         """WEIGHTS[name] / scale[name] x each part, centred per class; the linear ones summed."""
         linear = [(WEIGHTS[n] / scale[n], *parts[n]) for n in ("svm", "nbsvm")]
         weight = sum(f * (w - w.mean(axis=1, keepdims=True)) for f, w, _ in linear)
@@ -189,7 +195,7 @@ class _Scorer:
                    WEIGHTS["memory"] / scale["memory"])
 
     def scores(self, X: sp.csr_matrix) -> np.ndarray:
-        out = np.asarray(X @ self.weight, dtype=np.float64) + self.bias
+        out: np.ndarray = np.asarray(X @ self.weight, dtype=np.float64) + self.bias
         if self.memory_weight:
             out += self.memory_weight * _centred(_votes(X, self))
         return out
@@ -209,14 +215,14 @@ class _Scorer:
 
 
 def _fit_parts(X: sp.csr_matrix, y: np.ndarray, n_classes: int, seed: int,
-               rare_from: int) -> dict:
+               rare_from: int) -> Parts:
     """The three scorers; `rare_from` is the first feature seen in <= MEMORY_MAX_DF texts."""
     return {"svm": _svm_weights(X, y, n_classes, seed),
             "nbsvm": _nbsvm_weights(X, y, n_classes, seed),
             "memory": (_tail(X, rare_from), y.astype(np.int32), rare_from)}
 
 
-def _raw_scores(parts: dict, X: sp.csr_matrix) -> dict[str, np.ndarray]:
+def _raw_scores(parts: Parts, X: sp.csr_matrix) -> dict[str, np.ndarray]:
     """Each scorer's scores on X, centred per text, before scaling and weighting."""
     out = {n: np.asarray(X @ parts[n][0], dtype=np.float64) + parts[n][1]
            for n in ("svm", "nbsvm")}
@@ -230,14 +236,17 @@ def _votes(X: sp.csr_matrix, scorer: _Scorer) -> np.ndarray:
     """Per label, the sum over remembered texts of (similarity on rare n-grams)²."""
     similarity = _tail(X, scorer.rare_from) @ scorer._memory_t
     similarity.data **= 2
-    return (similarity @ scorer._onehot).toarray()
+    votes: np.ndarray = (similarity @ scorer._onehot).toarray()
+    return votes
 
 
 def _centred(scores: np.ndarray) -> np.ndarray:
-    return scores - scores.mean(axis=1, keepdims=True)
+    centred: np.ndarray = scores - scores.mean(axis=1, keepdims=True)
+    return centred
 
 
-def _svm_weights(X, y, n_classes, seed) -> tuple[np.ndarray, np.ndarray]:
+def _svm_weights(X: sp.csr_matrix, y: np.ndarray, n_classes: int,
+                 seed: int) -> tuple[np.ndarray, np.ndarray]:
     """One-vs-rest weights (features x classes); a class absent from y scores -1 (as a
     one-vs-rest model with no positive example would)."""
     model = LinearSVC(C=SVM_C, random_state=seed).fit(X, y)
@@ -251,7 +260,8 @@ def _svm_weights(X, y, n_classes, seed) -> tuple[np.ndarray, np.ndarray]:
     return w, b
 
 
-def _nbsvm_weights(X, y, n_classes, seed) -> tuple[np.ndarray, np.ndarray]:
+def _nbsvm_weights(X: sp.csr_matrix, y: np.ndarray, n_classes: int,
+                   seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Per class: w_c * r_c, with r_c the log-count ratio of binarised features."""
     binary = X.copy()
     binary.data[:] = 1.0
@@ -285,17 +295,18 @@ class _Calibration:
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         z = scores / self.temperature + (0.0 if self.bias is None else self.bias)
-        return np.exp(log_softmax(z, axis=1))
+        probabilities: np.ndarray = np.exp(log_softmax(z, axis=1))
+        return probabilities
 
     @classmethod
     def fit(cls, scores: np.ndarray, y: np.ndarray, with_bias: bool) -> _Calibration:
         n_classes = scores.shape[1]
 
-        def loss(params):
+        def loss(params: np.ndarray) -> float:
             t, b = np.exp(params[0]), (params[1:] if with_bias else 0.0)
             logp = log_softmax(scores / t + b, axis=1)
             penalty = 0.01 * np.sum(params[1:] ** 2) if with_bias else 0.0
-            return -logp[np.arange(len(y)), y].mean() + penalty
+            return float(-logp[np.arange(len(y)), y].mean() + penalty)
 
         start = np.zeros(1 + (n_classes if with_bias else 0))
         best = minimize(loss, start, method="L-BFGS-B").x
@@ -332,7 +343,8 @@ def _splits(y: np.ndarray, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
             for train, test in folds.split(holdable, y[holdable])]
 
 
-def _calibrate(texts: list[str], y: np.ndarray, n_classes: int, seed: int):
+def _calibrate(texts: list[str], y: np.ndarray, n_classes: int,
+               seed: int) -> tuple[dict[str, float], _Calibration, dict[str, Any] | None]:
     """Scales and calibration from scores on unseen texts, and the held-out figures."""
     splits = _splits(y, seed)
     if not splits:
@@ -348,14 +360,15 @@ def _calibrate(texts: list[str], y: np.ndarray, n_classes: int, seed: int):
         seen[test] = True
     raw = {n: s[seen] for n, s in raw.items()}
     scale = {n: float(s.std()) or 1.0 for n, s in raw.items()}
-    combined = sum(WEIGHTS[n] / scale[n] * raw[n] for n in WEIGHTS)
+    combined = cast(np.ndarray, sum(WEIGHTS[n] / scale[n] * raw[n] for n in WEIGHTS))
     calibration = _Calibration.fit(combined, y[seen], with_bias=seen.sum() >= BIAS_MIN)
     held = {"y": y[seen], "probs": calibration.probabilities(combined),
             "kind": "hold-out" if len(splits) == 1 else f"{len(splits)}-fold out-of-fold"}
     return scale, calibration, held
 
 
-def _meta(texts, y_names, classes, seed, held, user_words, started) -> dict:
+def _meta(texts: list[str], y_names: list[str], classes: list[str], seed: int,
+          held: dict[str, Any] | None, user_words: Iterable[str], started: dt.datetime) -> Meta:
     import sklearn
 
     from .evaluate import calibration_report, metrics
@@ -364,7 +377,7 @@ def _meta(texts, y_names, classes, seed, held, user_words, started) -> dict:
     for text, label in zip(texts, y_names, strict=True):
         digest.update(f"{label}\t{text}\n".encode())
     created = dt.datetime.now(dt.UTC)
-    scores = {}
+    scores: dict[str, Any] = {}
     if held is not None:
         names = np.array(classes, dtype=object)
         truth, predicted = names[held["y"]].tolist(), names[held["probs"].argmax(1)].tolist()
@@ -384,14 +397,14 @@ def _meta(texts, y_names, classes, seed, held, user_words, started) -> dict:
     }
 
 
-def _settings() -> dict:
+def _settings() -> dict[str, Any]:
     return {"features": f"char 1-{MAX_N}-grams hashed to 2**{BITS}, sublinear tf-idf, L2",
             "weights": WEIGHTS, "svm_c": SVM_C, "nb_alpha": NB_ALPHA,
             "memory_max_df": MEMORY_MAX_DF,
             "calibration": "temperature + per-class bias (log-loss) on unseen-text scores"}
 
 
-def _strings(texts: Iterable) -> list[str]:
+def _strings(texts: Iterable[object]) -> list[str]:
     return [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
 
 

@@ -6,15 +6,19 @@ directory from the settings and print what these functions return.
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .datasets import read_labelled
-from .evaluate import cross_validate, duplicate_groups, evaluate_model
+from .evaluate import Report, cross_validate, duplicate_groups, evaluate_model
+
+if TYPE_CHECKING:
+    from .classify import TriageModel
 
 SUBSET_NAMES = {"title_only": "仅标题 title only", "content_only": "仅正文 body only",
                 "title_and_content": "标题+正文 title+body"}
 
 
-def train_file(data: str | Path, *, seed: int = 0):
+def train_file(data: str | Path, *, seed: int = 0) -> tuple["TriageModel", int]:
     """A TriageModel trained on a labelled file, and the number of skipped rows."""
     from .classify import TriageModel
 
@@ -26,7 +30,7 @@ def train_file(data: str | Path, *, seed: int = 0):
     return model, len(dataset.skipped)
 
 
-def train_summary(model, directory: Path, skipped: int) -> str:
+def train_summary(model: "TriageModel", directory: Path, skipped: int) -> str:
     scores = model.meta.get("scores") or {}
     lines = [f"模型版本 version {model.version}",
              f"训练样本 n_train {model.meta['n_train']}（跳过 skipped {skipped} 行）",
@@ -42,7 +46,7 @@ def train_summary(model, directory: Path, skipped: int) -> str:
 
 
 def evaluate_file(data: str | Path, *, model_dir: str | Path | None = None, folds: int = 5,
-                  seed: int = 0, group_duplicates: bool = False, jobs: int = 1) -> dict:
+                  seed: int = 0, group_duplicates: bool = False, jobs: int = 1) -> Report:
     """Cross-validation on the file, or a saved model scored on it."""
     dataset = read_labelled(data)
     texts = dataset.texts()
@@ -61,7 +65,7 @@ def evaluate_file(data: str | Path, *, model_dir: str | Path | None = None, fold
     return result
 
 
-def as_json(result: dict) -> str:
+def as_json(result: Report) -> str:
     """One JSON object: the fields the issue names first, then the extras."""
     keys = ["macro_f1", "accuracy", "n", "per_class", "docs_per_s"]
     ordered = {k: result[k] for k in keys} | {
@@ -71,7 +75,7 @@ def as_json(result: dict) -> str:
     return json.dumps(ordered, ensure_ascii=False)
 
 
-def as_table(result: dict) -> str:
+def as_table(result: Report) -> str:
     if "model" in result:
         head = f"模型 {result['model']} 在 {result['data']} 上的评估 (saved model on file)"
     else:

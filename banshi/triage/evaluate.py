@@ -5,15 +5,21 @@ The JSON shape of `metrics` is the one `banshi triage-eval --json` prints:
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+if TYPE_CHECKING:
+    from .classify import TriageModel
+
+Report = dict[str, Any]  # the JSON shapes described above
+
 
 def metrics(truth: Sequence[str], predicted: Sequence[str],
-            labels: Sequence[str] | None = None) -> dict:
+            labels: Sequence[str] | None = None) -> Report:
     """Macro-F1 over `labels` (default: every label in truth or predictions), accuracy, n."""
     labels = sorted(set(truth) | set(predicted)) if labels is None else list(labels)
     p, r, f, s = precision_recall_fscore_support(truth, predicted, labels=labels,
@@ -28,7 +34,7 @@ def metrics(truth: Sequence[str], predicted: Sequence[str],
     }
 
 
-def calibration_report(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> dict:
+def calibration_report(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> Report:
     """Reliability of the top probability: ECE and per-bin confidence vs accuracy."""
     confidence = probs.max(axis=1)
     correct = probs.argmax(axis=1) == y
@@ -50,8 +56,8 @@ def calibration_report(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> dict
             "reliability": table}
 
 
-def evaluate_model(model, texts: Sequence[str], labels: Sequence[str],
-                   subsets: dict[str, list[int]] | None = None) -> dict:
+def evaluate_model(model: "TriageModel", texts: Sequence[str], labels: Sequence[str],
+                   subsets: dict[str, list[int]] | None = None) -> Report:
     """A saved model on a labelled set: metrics, docs_per_s, calibration, per-subset F1."""
     texts, labels = list(texts), [str(v) for v in labels]
     started = time.perf_counter()
@@ -69,8 +75,8 @@ def evaluate_model(model, texts: Sequence[str], labels: Sequence[str],
 
 
 def cross_validate(texts: Sequence[str], labels: Sequence[str], *, folds: int = 5,
-                   seed: int = 0, groups: Sequence | None = None,
-                   subsets: dict[str, list[int]] | None = None, n_jobs: int = 1) -> dict:
+                   seed: int = 0, groups: Sequence[Hashable] | None = None,
+                   subsets: dict[str, list[int]] | None = None, n_jobs: int = 1) -> Report:
     """Stratified k-fold CV (group-aware when `groups` is given: a group stays in one fold).
 
     Every fold trains a fresh TriageModel on the other folds. docs_per_s is the prediction
@@ -113,7 +119,8 @@ def duplicate_groups(texts: Sequence[str]) -> list[int]:
     return [ids.setdefault(text, len(ids)) for text in texts]
 
 
-def _fold(texts, y, train, test, seed):
+def _fold(texts: list[str], y: np.ndarray, train: np.ndarray, test: np.ndarray,
+          seed: int) -> tuple[list[str], np.ndarray, float]:
     from .classify import TriageModel
 
     model = TriageModel.fit([texts[i] for i in train], y[train].tolist(), seed=seed)
@@ -122,8 +129,9 @@ def _fold(texts, y, train, test, seed):
     return model.labels, probs, time.perf_counter() - started
 
 
-def _subsets(labels, predicted, subsets) -> dict:
-    out = {}
+def _subsets(labels: list[str], predicted: list[str],
+             subsets: dict[str, list[int]] | None) -> dict[str, Report]:
+    out: dict[str, Report] = {}
     for name, index in (subsets or {}).items():
         truth = [labels[i] for i in index]
         out[name] = metrics(truth, [predicted[i] for i in index], sorted(set(truth)))

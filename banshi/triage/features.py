@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 BOUNDARY = "\x02"
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # three parallel arrays (see each use)
 # Odd 32-bit multipliers (from xxhash/murmur) mixing one code point into the rolling hash.
 _MULT = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C | 1],
                  dtype=np.uint32)
@@ -74,7 +75,7 @@ def ngram_counts(texts: Sequence[str], max_n: int = 2, bits: int = 22) -> sp.csr
     return _stack(parts, (len(texts), 1 << bits))
 
 
-def _blocks(texts: Sequence[str]):
+def _blocks(texts: Sequence[str]) -> list[Sequence[str]]:
     return [texts[i:i + _BLOCK] for i in range(0, len(texts), _BLOCK)]
 
 
@@ -84,7 +85,7 @@ def _indptr(rows: np.ndarray, n: int) -> np.ndarray:
     return indptr
 
 
-def _stack(parts: list, shape: tuple[int, int]) -> sp.csr_matrix:
+def _stack(parts: list[Arrays], shape: tuple[int, int]) -> sp.csr_matrix:
     """One CSR matrix from per-block (data, indices, indptr)."""
     if not parts:
         return sp.csr_matrix(shape, dtype=np.float32)
@@ -95,7 +96,7 @@ def _stack(parts: list, shape: tuple[int, int]) -> sp.csr_matrix:
                           np.concatenate([p[1] for p in parts]), indptr), shape=shape)
 
 
-def _block_counts(texts: Sequence[str], max_n: int, bits: int):
+def _block_counts(texts: Sequence[str], max_n: int, bits: int) -> Arrays:
     """(row, bucket, count) of each distinct n-gram, sorted, for at most _BLOCK texts.
 
     Blocks are small so that every array stays in the CPU cache and (row, bucket) fits an
@@ -176,7 +177,9 @@ class CharTfidf:
         return sp.csr_matrix(self._weigh(rows, counts.indices, counts.data, counts.shape[0]),
                              shape=(counts.shape[0], self.n_features))
 
-    def _weigh(self, rows, buckets, counts, n):
+    def _weigh(self, rows: np.ndarray, buckets: np.ndarray, counts: np.ndarray,
+               n: int) -> Arrays:
+        assert self._remap is not None, "fit or load the features first"
         feature = self._remap[buckets]
         keep = feature >= 0
         feature, rows = feature[keep], rows[keep]

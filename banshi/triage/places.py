@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Self
 
 import rjieba
 
@@ -372,7 +373,9 @@ def _crowd(token: str, last: Place | None) -> Place | None:
 
 
 def _kind(name: str) -> str:
-    suffix = _SUFFIX.search(name).group()
+    match = _SUFFIX.search(name)
+    assert match is not None, name  # every place name ends in a suffix
+    suffix = match.group()
     for length in range(len(suffix), 0, -1):
         if suffix[-length:] in KIND_OF:
             return KIND_OF[suffix[-length:]]
@@ -419,7 +422,7 @@ class Gazetteer:
         self._ends = re.compile(f"[{re.escape(ends)}]") if ends else None
 
     @classmethod
-    def from_mentions(cls, mentions: Iterable[Iterable[Place]], *, min_count: int = 2):
+    def from_mentions(cls, mentions: Iterable[Iterable[Place]], *, min_count: int = 2) -> Self:
         """Keys named in at least `min_count` texts (groups of people excluded)."""
         counts: Counter[str] = Counter()
         for places in mentions:

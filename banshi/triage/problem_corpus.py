@@ -14,11 +14,11 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_all_start_methods, get_context
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -89,7 +89,11 @@ PARALLEL_FROM = 20_000  # messages; below this one process is faster than forkin
 _SEPARATOR = "\x1f"  # joins a message's words so they travel between processes as one str
 
 
-def _parallel(function, count: int, workers: int) -> list:
+T = TypeVar("T")
+Fields = tuple[str, str, str, str]  # a place: name, key, kind, prefix
+
+
+def _parallel(function: Callable[[int], T], count: int, workers: int) -> list[T]:
     """`function(index)` for every index in order, in `workers` forked processes if worth it.
 
     The workers read their inputs from `_SHARED`, inherited when they are forked, so only
@@ -105,12 +109,12 @@ def _parallel(function, count: int, workers: int) -> list:
         return [item for part in pool.map(_run_range, ranges) for item in part]
 
 
-def _run_range(job: tuple) -> list:
+def _run_range(job: tuple[int, int, Callable[[int], Any]]) -> list[Any]:
     low, high, function = job
     return [function(index) for index in range(low, high)]
 
 
-def _read_texts(index: int) -> tuple:
+def _read_texts(index: int) -> tuple[list[Fields], list[Fields], str, str, str, str]:
     """(title places, body places, title words, body words, title, start of body): places
     as (name, key, kind, prefix), words joined by `_SEPARATOR`, texts for the gazetteer."""
     message = _SHARED["messages"][index]  # type: ignore[index]
@@ -128,7 +132,7 @@ def _words(joined: str) -> list[str]:
     return joined.split(_SEPARATOR) if joined else []
 
 
-def _fields(place: Place) -> tuple[str, str, str, str]:
+def _fields(place: Place) -> Fields:
     return place.name, place.key, place.kind, place.prefix
 
 
@@ -184,7 +188,8 @@ def _vectors(titles: Iterable[list[str]], bodies: Iterable[list[str]],
     return normalize(matrix, copy=False).astype(np.float32), vocabulary
 
 
-def _word_ids(documents: Iterable[list[str]], words: dict[str, int]) -> tuple[list, list]:
+def _word_ids(documents: Iterable[list[str]],
+              words: dict[str, int]) -> tuple[list[int], list[int]]:
     """(indptr, word ids) of the documents, growing the word index."""
     indptr, indices = [0], []
     for document in documents:
@@ -193,7 +198,7 @@ def _word_ids(documents: Iterable[list[str]], words: dict[str, int]) -> tuple[li
     return indptr, indices
 
 
-def _counts(indptr: list, indices: list, width: int, weight: float) -> csr_matrix:
+def _counts(indptr: list[int], indices: list[int], width: int, weight: float) -> csr_matrix:
     data = np.full(len(indices), weight, dtype=np.float32)
     matrix = csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)),
                         shape=(len(indptr) - 1, width))

@@ -61,6 +61,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csgraph, csr_matrix
@@ -143,7 +144,7 @@ class Cluster:
     components: dict[str, float] = field(default_factory=dict)
     keywords: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `banshi detect-problems --json`."""
         return {"rank": self.rank, "heat": self.heat, "title": self.title,
                 "place": self.place, "start": self.start.date().isoformat(),
@@ -205,7 +206,7 @@ def detect_problems(messages: Sequence[Message], *, top: int | None = None, seed
 class _Clock:
     """Logs how long each stage took (logger banshi.triage.problems, level DEBUG)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.last = time.perf_counter()
 
     def lap(self, stage: str) -> None:
@@ -265,14 +266,16 @@ def _names_a_place(corpus: Corpus, m: int) -> bool:
 NON_PLACES = frozenset({"org", "crowd"})
 
 
-def _bars(titled_a, elsewhere_a, titled_b, elsewhere_b, settings: Settings,
-          margin: float) -> np.ndarray:
+def _bars(titled_a: np.ndarray, elsewhere_a: np.ndarray, titled_b: np.ndarray,
+          elsewhere_b: np.ndarray, settings: Settings, margin: float) -> np.ndarray:
     lower = (titled_a & ~elsewhere_b) | (titled_b & ~elsewhere_a)
     bars = np.where(lower, settings.place_similarity, settings.content_similarity)
     return np.where(titled_a & titled_b, settings.title_similarity, bars) + margin
 
 
-def _window_pairs(days, members, titled, elsewhere, settings: Settings, margin: float):
+def _window_pairs(days: np.ndarray, members: np.ndarray, titled: np.ndarray,
+                  elsewhere: np.ndarray, settings: Settings,
+                  margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs of a small block within the window, with their bars (no cosine yet)."""
     a, b = np.triu_indices(len(members), k=1)
     close = np.abs(days[members[a]] - days[members[b]]) <= settings.window_days
@@ -479,7 +482,7 @@ class _Score:
 
     members: list[int]  # hottest first: most likes, then earliest, then id
     components: dict[str, float]
-    order: tuple
+    order: tuple[float, datetime, str]  # hottest, earliest, lowest id first
 
 
 def _score(corpus: Corpus, members: list[int], reference: float, settings: Settings) -> _Score:

@@ -85,7 +85,8 @@ class SimilarityIndex:
         vector = self._query_vector(text)
         if vector is None:
             return np.zeros(len(self.ids))
-        return (self.matrix @ vector.T).toarray().ravel()
+        scores: np.ndarray = (self.matrix @ vector.T).toarray().ravel()
+        return scores
 
     def query(self, text: str, k: int = 5, min_score: float = 0.35) -> list[tuple[Hashable, float]]:
         """The `k` most similar documents scoring at least `min_score`, best first."""

@@ -41,7 +41,7 @@ _MAYBE_LEADING = re.compile(
 )
 
 
-def _fast_fold() -> tuple[re.Pattern, list[int]]:
+def _fast_fold() -> tuple[re.Pattern[str], list[int]]:
     """The characters NFKC maps one by one (so a table can stand in) and that table.
 
     Candidates are checked here rather than trusted: a character qualifies when NFKC leaves it

@@ -47,7 +47,8 @@ class Category(models.Model):
 
     def lineage(self) -> list["Category"]:
         """[level 1, level 2, level 3] ancestors up to and including self."""
-        chain, node = [], self
+        chain: list[Category] = []
+        node: Category | None = self
         while node is not None:
             chain.append(node)
             node = node.parent

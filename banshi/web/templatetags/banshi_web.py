@@ -11,7 +11,7 @@ from banshi.org.choices import Role
 register = template.Library()
 
 # What a resident reads for a state: internal hand-offs look like ordinary progress.
-RESIDENT_STATES = {
+RESIDENT_STATES: dict[str, str] = {
     State.SUBMITTED: "已受理", State.RETURNED: "处理中", State.DISPATCHED: "已派单",
     State.IN_PROGRESS: "办理中", State.RESOLVED: "已答复", State.CLOSED: "已办结",
     State.MERGED: "已合并办理", State.INVALID: "不予受理",
