@@ -111,3 +111,24 @@ def test_the_case_page_offers_exactly_what_the_table_allows(d):
     for user in (d.dispatcher, d.cgj_staff, d.zjj_staff, d.leader, d.admin):
         offered = {ACTION_FORMS[n].transition for n, _form in case_forms(user, appeal)}
         assert offered == {n for n in CALLS if APPEAL.allowed(n, user, appeal)}
+
+
+def test_the_api_lists_what_the_table_allows_and_serves_exactly_that(d):
+    """GET /appeals/{number} names the actions the caller may take now; each one named is
+    accepted by its endpoint and none left out would have been (no 403 or 409 for them)."""
+    from django.test import Client
+
+    from banshi.org.models import ApiToken
+
+    appeal = in_progress(d)
+    for user in (d.dispatcher, d.cgj_staff, d.leader):
+        headers = {"Authorization": f"Bearer {ApiToken.objects.issue(user)}"}
+        body = Client().get(f"/api/v1/appeals/{appeal.number}", headers=headers).json()
+        expected = [n for n in APPEAL.offered(user, appeal)
+                    if n not in {"link_problem", "undo_auto_dispatch"}]
+        assert body["allowed_actions"] == expected, user
+    staff = {"Authorization": f"Bearer {ApiToken.objects.issue(d.cgj_staff)}"}
+    answered = Client().post(f"/api/v1/appeals/{appeal.number}/resolve", {"reply": "已修复"},
+                             content_type="application/json", headers=staff)
+    assert answered.status_code == 200
+    assert answered.json()["allowed_actions"] == []  # resolved: the unit waits for the rating

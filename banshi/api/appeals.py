@@ -19,6 +19,7 @@ from banshi.appeals.choices import Channel, State
 from banshi.appeals.filters import LedgerFilter
 from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.public import public_reply, public_timeline
+from banshi.appeals.transitions import APPEAL
 from banshi.org import permissions
 from banshi.org.models import Region, Unit
 from banshi.web import ratelimit
@@ -161,7 +162,7 @@ def _querydict(data: dict) -> QueryDict:
                                    404: s.Error}, auth=bearer,
             summary="一件诉求的详情、流转记录和督办")
 def get_appeal(request, number: str):
-    return appeal_detail(request.user, access_appeal(request.user, number))
+    return detail(request.user, access_appeal(request.user, number))
 
 
 @router.post(
@@ -183,7 +184,7 @@ def feedback(request, number: str, payload: s.FeedbackIn):
         return Status(200, _progress(appeal))
     appeal = actions.record_feedback(access_appeal(user, number), rating=payload.rating,
                                      comment=payload.comment or "", actor=user)
-    return Status(200, appeal_detail(user, appeal))
+    return Status(200, detail(user, appeal))
 
 
 # ---------- staff actions, generated from one table ----------
@@ -255,7 +256,7 @@ def _view(action: ApiAction) -> Callable:
         result = action.run(request.user, access_appeal(request.user, number), payload)
         appeal = getattr(result, "appeal", result)
         # the appeal as the caller now sees it, even when the action moved it out of scope
-        return Status(200, appeal_detail(request.user, appeal))
+        return Status(200, detail(request.user, appeal))
 
     if action.optional:
         def view(request, number: str, payload: action.body | None = None):
@@ -270,3 +271,13 @@ def _view(action: ApiAction) -> Callable:
 for _action in ACTIONS:
     router.post(f"/{{number}}/{_action.path}", response={200: s.AppealDetail} | ACTING,
                 auth=bearer, summary=_action.summary)(_view(_action))
+
+# What a caller may POST to /appeals/{number}/{name}: the table's rows the API serves.
+ACTION_PATHS = {action.path for action in ACTIONS} | {"feedback"}
+assert ACTION_PATHS.issubset(APPEAL), "every API action is a row of the transition table"
+
+
+def detail(user, appeal: Appeal) -> dict:
+    """The appeal as `user` sees it, with the actions the transition table allows them now."""
+    allowed = [name for name in APPEAL.offered(user, appeal) if name in ACTION_PATHS]
+    return appeal_detail(user, appeal) | {"allowed_actions": allowed}

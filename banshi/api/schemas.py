@@ -196,6 +196,9 @@ class AppealDetail(AppealOut):
     events: list[EventOut]
     supervisions: list[SupervisionOut]
     pending_extension_days: int | None
+    allowed_actions: list[str] = Field(
+        description="现在可以执行的操作(POST /appeals/{number}/{操作})，"
+                    "由状态流转表按当前状态和调用者权限给出")
 
 
 class ListFilters(Input):
