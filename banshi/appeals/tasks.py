@@ -6,8 +6,9 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .actions import mark_overdue, maybe_auto_dispatch, record_suggestion
+from .actions import mark_overdue
 from .learning.suggest import suggest
+from .learning.triage import maybe_auto_dispatch, record_suggestion
 from .models import Appeal
 
 log = logging.getLogger(__name__)

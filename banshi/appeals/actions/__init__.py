@@ -2,23 +2,14 @@
 
 The appeal's workflow lives here (intake, workflow, supervision); the problem workflow in
 banshi.appeals.problems; what the classifier does to an appeal in banshi.appeals.learning.
-This package gathers them so callers import actions from one place.
+This package gathers them so callers import actions from one place. Those two subpackages
+build on this one (its base and workflow), so their actions are looked up when first asked
+for rather than imported here: importing either one first never meets a half-made module.
 """
 
+from importlib import import_module
+
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
-from ..learning.triage import maybe_auto_dispatch, record_suggestion, undo_auto_dispatch
-from ..problems.actions import (
-    add_milestone,
-    confirm_candidate,
-    create_problem,
-    edit_problem,
-    link_appeal,
-    merge_into_problem,
-    reject_candidate,
-    resolve_problem,
-    update_milestone,
-)
-from ..problems.candidates import record_candidates
 from .intake import check_photos, sniff_photo, submit_appeal
 from .supervision import (
     answer_supervision,
@@ -39,14 +30,26 @@ from .workflow import (
     return_,
 )
 
+_ELSEWHERE = {
+    "banshi.appeals.learning.triage": [
+        "maybe_auto_dispatch", "record_suggestion", "undo_auto_dispatch"],
+    "banshi.appeals.problems.actions": [
+        "add_milestone", "confirm_candidate", "create_problem", "edit_problem", "link_appeal",
+        "merge_into_problem", "reject_candidate", "resolve_problem", "update_milestone"],
+    "banshi.appeals.problems.candidates": ["record_candidates"],
+}
+_HOME = {name: module for module, names in _ELSEWHERE.items() for name in names}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        return getattr(import_module(_HOME[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
     "accept", "answer_supervision", "check_photos", "decide_extension", "dispatch", "escalate",
-    "invalidate", "mark_overdue", "maybe_auto_dispatch", "merge", "record_feedback",
-    "record_suggestion", "reopen", "request_extension", "resolve", "return_", "sniff_photo",
-    "submit_appeal", "supervise", "undo_auto_dispatch",
-    # 共性问题
-    "add_milestone", "confirm_candidate", "create_problem", "edit_problem", "link_appeal",
-    "merge_into_problem", "record_candidates", "reject_candidate", "resolve_problem",
-    "update_milestone",
+    "invalidate", "mark_overdue", "merge", "record_feedback", "reopen", "request_extension",
+    "resolve", "return_", "sniff_photo", "submit_appeal", "supervise", *_HOME,
 ]
