@@ -10,7 +10,7 @@ from . import schemas as s
 router = Router(tags=["reference"])
 
 
-@router.get("/units", response=list[s.UnitOut], auth=None)
+@router.get("/units", response=list[s.UnitOut], auth=None, summary="承办单位(代码即工作人员账号名)")
 def units(request):
     return [
         {
@@ -25,7 +25,7 @@ def units(request):
     ]
 
 
-@router.get("/regions", response=list[s.RegionOut], auth=None)
+@router.get("/regions", response=list[s.RegionOut], auth=None, summary="行政区划：区、街道、社区")
 def regions(request):
     return [
         {
@@ -38,7 +38,7 @@ def regions(request):
     ]
 
 
-@router.get("/categories", response=list[s.CategoryOut], auth=None)
+@router.get("/categories", response=list[s.CategoryOut], auth=None, summary="诉求分类(三级)")
 def categories(request):
     return [
         {
@@ -52,6 +52,6 @@ def categories(request):
     ]
 
 
-@router.get("/aspects", response=list[s.AspectOut], auth=None)
+@router.get("/aspects", response=list[s.AspectOut], auth=None, summary="办实事方向")
 def aspects(request):
     return list(Aspect.objects.values("code", "name", "description"))

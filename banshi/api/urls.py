@@ -84,6 +84,7 @@ def rate_limited(request, exc: RateLimited):
     response={200: s.TokenOut, 401: s.Error} | appeals.BAD_REQUEST | appeals.THROTTLED,
     auth=None,
     tags=["auth"],
+    summary="登录，换取令牌",
     description=LOGIN_DOC,
 )
 def token(request, payload: s.TokenIn):
@@ -103,6 +104,7 @@ def token(request, payload: s.TokenIn):
     response={204: None, 401: s.Error},
     auth=bearer,
     tags=["auth"],
+    summary="吊销令牌(退出)",
     description="吊销本次请求所带的令牌；此后该令牌返回 401。",
 )
 def revoke_token(request):
