@@ -4,15 +4,14 @@ must answer without a server error and exactly as documented (status code, conte
 schema, headers). Select with `-m schemathesis`; scripts/test runs it by default.
 
 Bounded and deterministic: SCHEMATHESIS_EXAMPLES examples per operation and generation mode,
-derandomized, no shrinking. Each call starts with an empty cache, so rate limits never stop
-the run (429 itself is tested in test_api).
+derandomized, no shrinking. The residents' rate limits are raised for the run, so they never
+stop it (429 itself is tested in test_ratelimit).
 """
 
 import os
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
@@ -46,6 +45,13 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _raised_limits(settings):  # pytest-django's settings (hypothesis' are `settings` above)
+    for name in ("BANSHI_SUBMIT_RATE", "BANSHI_DEVICE_SUBMIT_RATE", "BANSHI_TRACK_RATE",
+                 "BANSHI_DEVICE_TRACK_RATE"):
+        setattr(settings, name, "1000000/h")
+
+
 @pytest.fixture
 def numbers(db) -> list[str]:
     """Appeals in several states, so generated actions also meet real rows."""
@@ -70,7 +76,6 @@ def run_operation(operation, mode: GenerationMode, headers: dict, numbers: list[
         number = (case.path_parameters or {}).get("number")
         if isinstance(number, str) and len(number) % 2:  # half the cases act on real appeals
             case.path_parameters["number"] = numbers[len(number) % len(numbers)]
-        cache.clear()
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     check()
