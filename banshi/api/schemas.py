@@ -8,7 +8,7 @@ document states the limits the forms and actions apply.
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -36,21 +36,23 @@ def _local(value: dt.datetime) -> dt.datetime:
     return validators.local_moment(value, timezone.get_current_timezone())
 
 
-def _text(max_length: int, min_length: int | None = None):
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
+def _length(max_length: int, min_length: int | None = None) -> StringConstraints:
+    return StringConstraints(min_length=min_length, max_length=max_length)
 
 
-Title = _text(limits.TITLE_MAX, 1)
-Content = _text(limits.CONTENT_MAX, 1)
-Reason = _text(limits.NOTE_MAX, 1)  # a required reason, note or instruction
-Note = _text(limits.NOTE_MAX)
-Reply = _text(limits.REPLY_MAX, 1)
-AnswerText = _text(limits.ANSWER_MAX, 1)
-Name = _text(limits.NAME_MAX)
-Address = _text(limits.ADDRESS_MAX)
-Code = _text(64, 1)  # a unit, region, category or aspect code, an appeal number
+Title = Annotated[str, _length(limits.TITLE_MAX, 1)]
+Content = Annotated[str, _length(limits.CONTENT_MAX, 1)]
+Reason = Annotated[str, _length(limits.NOTE_MAX, 1)]  # a required reason, note or instruction
+Note = Annotated[str, _length(limits.NOTE_MAX)]
+Reply = Annotated[str, _length(limits.REPLY_MAX, 1)]
+AnswerText = Annotated[str, _length(limits.ANSWER_MAX, 1)]
+Name = Annotated[str, _length(limits.NAME_MAX)]
+Address = Annotated[str, _length(limits.ADDRESS_MAX)]
+Code = Annotated[str, _length(64, 1)]  # a unit, region, category or aspect code, an appeal number
+QueryCode = Annotated[str, _length(12, 1)]
+Search = Annotated[str, _length(limits.TITLE_MAX)]
 Phone = Annotated[
-    _text(limits.PHONE_MAX), _checked("phone", validators.normalise_phone),
+    str, _length(limits.PHONE_MAX), _checked("phone", validators.normalise_phone),
     Field(description=validators.PHONE_HELP + "；可为空"),
 ]
 Day = Annotated[
@@ -62,8 +64,13 @@ Moment = Annotated[
     Field(description="ISO 8601；不带时区时按 BANSHI_TIME_ZONE(默认北京时间)理解；"
                       f"日期须在 {limits.EARLIEST_DATE:%Y-%m-%d} 至 {limits.LATEST_DATE:%Y-%m-%d}"),
 ]
-StateCode = Literal[tuple(State.values)]  # type: ignore[valid-type]
-ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # mypy cannot read a Literal built at run time; to it the codes are plain strings.
+    StateCode = str
+    ChannelCode = str
+else:
+    StateCode = Literal[tuple(State.values)]
+    ChannelCode = Literal[tuple(Channel.values)]
 
 
 class Input(Schema):
@@ -93,8 +100,8 @@ class Error(Schema):
 
 
 class TokenIn(Input):
-    username: _text(150, 1)
-    password: _text(256, 1)
+    username: Annotated[str, _length(150, 1)]
+    password: Annotated[str, _length(256, 1)]
 
 
 class TokenOut(Schema):
@@ -117,7 +124,7 @@ class AppealIn(Input):
 
 class TrackIn(Input):
     number: Code
-    code: _text(12, 1)
+    code: QueryCode
 
 
 class AppealCreated(Schema):
@@ -204,7 +211,7 @@ class AppealDetail(AppealOut):
 class ListFilters(Input):
     """The ledger filters; an empty parameter (`?state=&channel=`) counts as absent."""
 
-    q: _text(limits.TITLE_MAX) | None = None
+    q: Search | None = None
     state: list[StateCode] | None = None
     channel: list[ChannelCode] | None = None
     category: Code | None = None
@@ -261,7 +268,7 @@ class ResolveIn(Input):
 class FeedbackIn(Input):
     rating: Literal["satisfied", "basically_satisfied", "unsatisfied"]
     comment: Note | None = None
-    query_code: _text(12, 1) | None = Field(None, description="群众不带令牌评价时必填")
+    query_code: QueryCode | None = Field(None, description="群众不带令牌评价时必填")
 
 
 class SuperviseIn(Input):
