@@ -6,6 +6,7 @@ action: its path, body schema, summary and a small adapter calling the action fu
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import QueryDict
 from django.views.decorators.cache import never_cache
@@ -47,7 +48,7 @@ THROTTLED = {429: s.Error}
 STAFF = BAD_REQUEST | {401: s.Error}
 ACTING = STAFF | {403: s.Error, 404: s.Error, 409: s.Error}
 # OpenAPI: the bearer token is optional here (an empty requirement means "no auth").
-TOKEN_OPTIONAL = {"security": [{}]}
+TOKEN_OPTIONAL: dict[str, Any] = {"security": [{}]}
 
 
 def _lookup(model, code: str | None, field: str, label: str):
@@ -258,11 +259,13 @@ def _view(action: ApiAction) -> Callable:
         # the appeal as the caller now sees it, even when the action moved it out of scope
         return Status(200, detail(request.user, appeal))
 
+    # ninja reads the body schema from the annotation, here the row's schema chosen at run
+    # time, which mypy cannot follow (it sees an undefined name and two signatures).
     if action.optional:
-        def view(request, number: str, payload: action.body | None = None):
+        def view(request, number: str, payload: action.body | None = None):  # type: ignore[name-defined]
             return act(request, number, payload)
     else:
-        def view(request, number: str, payload: action.body):
+        def view(request, number: str, payload: action.body):  # type: ignore[name-defined, misc]
             return act(request, number, payload)
     view.__name__ = view.__qualname__ = action.name or action.path
     return view

@@ -5,6 +5,8 @@ django-ninja answers a request that fails its schema with 422 and pydantic's err
 `field` the actions' own 422s carry, and `errors` listing every field.
 """
 
+from typing import TypedDict
+
 from ninja.errors import HttpError, ValidationError
 
 # banshi's own rules (schemas.py) already speak Chinese
@@ -37,7 +39,12 @@ MESSAGES = {
 }
 
 
-def field_of(loc) -> str | None:
+class FieldProblem(TypedDict):
+    field: str | None
+    message: str
+
+
+def field_of(loc: tuple[int | str, ...]) -> str | None:
     """The request field an error location names: ("body", "payload", "title") → "title",
     ("query", "state", 0) → "state"; None for the body as a whole."""
     source, *rest = loc
@@ -60,8 +67,8 @@ def message_of(error: dict) -> str:
 
 
 def validation_error_body(exc: ValidationError) -> dict:
-    errors = [{"field": field_of(e["loc"]), "message": message_of(e)} for e in exc.errors]
-    first = errors[0] if errors else {"field": None, "message": "请求格式无效"}
+    errors = [FieldProblem(field=field_of(e["loc"]), message=message_of(e)) for e in exc.errors]
+    first = errors[0] if errors else FieldProblem(field=None, message="请求格式无效")
     label = f"字段“{first['field']}”" if first["field"] else "请求"
     return {"detail": label + first["message"], "field": first["field"], "errors": errors}
 

@@ -3,15 +3,16 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PaginationBase
 
 from banshi.appeals import limits
 
 MAX_PAGE = 100_000  # keeps OFFSET within what every database engine takes
 
 
-class Pages(PageNumberPagination):
+class Pages(PaginationBase):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int = Field(limits.PAGE_SIZE, ge=1, le=limits.PAGE_SIZE_MAX)
@@ -24,7 +25,8 @@ class Pages(PageNumberPagination):
 
     items_attribute = "results"
 
-    def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
+    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest,
+                          **params: Any) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         return {
