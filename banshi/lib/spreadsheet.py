@@ -30,12 +30,13 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, SupportsFloat
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -48,6 +49,10 @@ CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 MAX_CELLS = 10_000_000
 
 Source = str | Path | BinaryIO
+# A cell as the readers give it: text from a CSV file, and from a workbook (python-calamine)
+# also numbers, booleans, dates, datetimes, times and durations.
+CellValue = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
+Row = Sequence[CellValue]
 
 
 class _UserError(ValueError):
@@ -77,7 +82,7 @@ def file_suffix(filename: str) -> str:
     return suffix
 
 
-def read_rows(source: Source, filename: str | None = None) -> Iterator[tuple[int, list]]:
+def read_rows(source: Source, filename: str | None = None) -> Iterator[tuple[int, Row]]:
     """(row number, cell values) of every non-blank row of the first sheet, header included.
 
     `filename` names the format when `source` is a file-like (an upload); a path's own name is
@@ -89,11 +94,12 @@ def read_rows(source: Source, filename: str | None = None) -> Iterator[tuple[int
     suffix = file_suffix(name)
     if isinstance(source, Path) and not source.is_file():
         raise UnreadableFile(f"文件不存在：{source.name}")
-    rows = _csv_rows(source, suffix) if suffix in CSV_SUFFIXES else _sheet_rows(source)
+    rows: Iterable[Row] = (
+        _csv_rows(source, suffix) if suffix in CSV_SUFFIXES else _sheet_rows(source))
     return ((number, row) for number, row in enumerate(rows, start=1) if not is_blank(row))
 
 
-def _sheet_rows(source: Path | BinaryIO) -> Iterator[list]:
+def _sheet_rows(source: Path | BinaryIO) -> Iterator[Row]:
     _check_extent(source)
     try:
         if isinstance(source, Path):
@@ -128,18 +134,23 @@ def _check_extent(source: Path | BinaryIO) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         book = None
     try:
-        for info in book.infolist() if book else ():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                rows, columns = _extent(book, info)
-                if rows * columns > MAX_CELLS:
-                    raise UnreadableFile(
-                        f"表格范围过大(到第{rows}行、第{columns}列)，"
-                        "请删除多余的行列或另存为 csv 后重试")
+        if book is not None:
+            _check_sheets(book)
     except (zipfile.BadZipFile, OSError, EOFError):
         pass  # a broken member: calamine reports the file as unreadable
     finally:
         if not isinstance(source, Path):
             source.seek(0)
+
+
+def _check_sheets(book: zipfile.ZipFile) -> None:
+    for info in book.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            rows, columns = _extent(book, info)
+            if rows * columns > MAX_CELLS:
+                raise UnreadableFile(
+                    f"表格范围过大(到第{rows}行、第{columns}列)，"
+                    "请删除多余的行列或另存为 csv 后重试")
 
 
 def _extent(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
@@ -201,7 +212,7 @@ def _csv_rows(source: Path | BinaryIO, suffix: str) -> list[list[str]]:
         raise UnreadableFile(f"CSV文件格式有误：{exc}") from exc
 
 
-def is_blank(row: Iterable) -> bool:
+def is_blank(row: Iterable[object]) -> bool:
     """True when no cell of the row holds anything but spaces."""
     return all(value is None or (isinstance(value, str) and not clean_line(value))
                for value in row)
@@ -220,7 +231,7 @@ _CLEAN = str.maketrans(
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\v|\f")
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell's value as a string: integral floats lose their '.0', None becomes ''."""
     if value is None:
         return ""
@@ -235,12 +246,12 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def clean_line(value) -> str:
+def clean_line(value: object) -> str:
     """One line of text: every whitespace run (line breaks included) becomes one space."""
     return " ".join(cell_text(value).translate(_CLEAN).split())
 
 
-def clean_text(value) -> str:
+def clean_text(value: object) -> str:
     """A body of text: whitespace runs collapse to one space, paragraphs stay apart.
 
     Each line is collapsed and stripped; empty lines go; the lines are joined with one
@@ -255,15 +266,19 @@ def headline(text: str, length: int = 30) -> str:
     return clean_line(text)[:length].strip()
 
 
-def header_names(row: Iterable) -> list[str]:
+def header_names(row: Iterable[object]) -> list[str]:
     """Header cells without any spaces or required-field stars ("* 留言 主题" → "留言主题")."""
     return [clean_line(cell).replace(" ", "").strip("*＊") for cell in row]
 
 
-def cell_count(value, limit: int = 2**31 - 1) -> int:
+def cell_count(value: object, limit: int = 2**31 - 1) -> int:
     """A count (点赞数 and the like): a whole number in 0..limit, 0 when empty or unreadable."""
+    if isinstance(value, str):
+        value = clean_line(value)
+    elif not isinstance(value, SupportsFloat):  # None, a date or time
+        return 0
     try:
-        number = float(clean_line(value)) if isinstance(value, str) else float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return 0
     if math.isnan(number):
@@ -285,7 +300,7 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # noqa: DTZ001 - spreadsheet times are
 _EXAMPLE = "请写成 2024-05-01 09:30"
 
 
-def parse_datetime(value, *, tz: dt.tzinfo | None = None) -> dt.datetime:
+def parse_datetime(value: object, *, tz: dt.tzinfo | None = None) -> dt.datetime:
     """The datetime a date cell holds; CellError when empty, unreadable or out of range.
 
     Accepts "2019/4/25 9:32:09", "2019-04-25  09:32", "2019.4.5", "2019年4月25日",
@@ -361,14 +376,17 @@ class SheetWriter:
     header row are set here because a write-only sheet takes them only before the first row.
     """
 
-    def __init__(self, sheet, *, date_format: str = "yyyy-mm-dd hh:mm",
+    def __init__(self, sheet: WriteOnlyWorksheet, *, date_format: str = "yyyy-mm-dd hh:mm",
                  tz: dt.tzinfo | None = None, widths: Iterable[float] = (),
-                 freeze: str | None = "A2"):
+                 freeze: str | None = "A2") -> None:
         self.sheet = sheet
         self.date_format = date_format
         self.tz = tz
+        # a write-only sheet has column_dimensions (from Worksheet._setup) that types-openpyxl
+        # leaves out
+        columns = sheet.column_dimensions  # type: ignore[attr-defined]
         for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
+            columns[get_column_letter(index)].width = width
         if freeze:
             sheet.freeze_panes = freeze
 
@@ -381,18 +399,19 @@ class SheetWriter:
             cells.append(cell)
         self.sheet.append(cells)
 
-    def append(self, values: Iterable) -> None:
+    def append(self, values: Iterable[object]) -> None:
         """Append one row of values (str, numbers, dates, datetimes, None, or ready cells)."""
         self.sheet.append([self.cell(value) for value in values])
 
-    def cell(self, value):
+    def cell(self, value: object) -> object:
+        """The value as it goes into the sheet: text and dates made safe, the rest as it is."""
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dt.datetime | dt.date):
             return self.when(value)
         return value
 
-    def text(self, value: str):
+    def text(self, value: str) -> str | Cell:
         """A string, or a cell forced to text when the string would start a formula."""
         value = sheet_text(value)
         if not value.startswith(FORMULA_STARTS):
@@ -402,10 +421,11 @@ class SheetWriter:
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         return cell
 
-    def when(self, value: dt.date) -> WriteOnlyCell:
+    def when(self, value: dt.date) -> Cell:
         """A date cell; a datetime in `date_format`, a plain date as yyyy-mm-dd."""
         if not isinstance(value, dt.datetime):
-            cell = WriteOnlyCell(self.sheet, value=value)
+            cell = WriteOnlyCell(self.sheet)
+            cell.value = value  # (types-openpyxl's WriteOnlyCell leaves dates out of `value`)
             cell.number_format = "yyyy-mm-dd"
             return cell
         if value.tzinfo is not None:

@@ -7,10 +7,12 @@ accepted for the label too). Either text column may be missing or empty in a row
 rows without a label or without any text are skipped and counted.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from banshi.lib.spreadsheet import (
+    Row,
     UnreadableFile,
     clean_line,
     clean_text,
@@ -53,7 +55,8 @@ class Labelled:
 
     def subsets(self) -> dict[str, list[int]]:
         """Row indexes of title-only, body-only and title+body rows (empty ones left out)."""
-        kinds = {"title_only": [], "content_only": [], "title_and_content": []}
+        kinds: dict[str, list[int]] = {"title_only": [], "content_only": [],
+                                       "title_and_content": []}
         for i, (title, content) in enumerate(zip(self.titles, self.contents, strict=True)):
             key = ("title_and_content" if title and content
                    else "title_only" if title else "content_only")
@@ -88,7 +91,7 @@ def read_labelled(path: str | Path) -> Labelled:
     return data
 
 
-def _columns(header: list, name: str) -> dict[str, int]:
+def _columns(header: Row, name: str) -> dict[str, int]:
     cells = [cell.lower() for cell in header_names(header)]
     columns = {}
     for key, names in HEADERS.items():
@@ -102,5 +105,5 @@ def _columns(header: list, name: str) -> dict[str, int]:
     return columns
 
 
-def _cell(row: list, index: int | None, clean) -> str:
+def _cell(row: Row, index: int | None, clean: Callable[[object], str]) -> str:
     return clean(row[index]) if index is not None and index < len(row) else ""

@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 
 from banshi.lib.spreadsheet import (
     CellError,
+    CellValue,
+    Row,
     SheetWriter,
     UnreadableFile,
     cell_count,
@@ -78,7 +81,7 @@ def read_report(path: str | Path) -> ReadReport:
     return report
 
 
-def _columns(header: list) -> dict[str, int]:
+def _columns(header: Row) -> dict[str, int]:
     names = header_names(header)
     columns = {field_: names.index(title) for field_, title in COLUMNS.items() if title in names}
     missing = [COLUMNS[f] for f in REQUIRED if f not in columns]
@@ -88,8 +91,8 @@ def _columns(header: list) -> dict[str, int]:
     return columns
 
 
-def _message(row: list, columns: dict[str, int]) -> Message | None:
-    def cell(name: str):
+def _message(row: Row, columns: dict[str, int]) -> Message | None:
+    def cell(name: str) -> CellValue | None:
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else None
 
@@ -102,7 +105,7 @@ def _message(row: list, columns: dict[str, int]) -> Message | None:
                    at=at, likes=cell_count(cell("likes")), dislikes=cell_count(cell("dislikes")))
 
 
-def parse_time(value) -> dt.datetime | None:
+def parse_time(value: object) -> dt.datetime | None:
     """A naive wall-clock datetime from a date cell, None when it holds no readable date."""
     try:
         return parse_datetime(value)
@@ -140,7 +143,7 @@ def write_problem_tables(clusters: list[Cluster], messages: list[Message],
     book.save(target)
 
 
-def _id_value(writer: SheetWriter, identifier: str):
+def _id_value(writer: SheetWriter, identifier: str) -> int | str | Cell:
     """Numeric 留言编号 as numbers (as in the source file), others as text."""
     if identifier.isdigit() and len(identifier) < 16:
         return int(identifier)
