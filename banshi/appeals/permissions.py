@@ -7,10 +7,11 @@ refuses. The transition table (`banshi.appeals.transitions`) names one right per
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from banshi.org.choices import Role
 from banshi.org.permissions import (
+    Person,
     can_supervise,
     is_dispatcher,
     role_of,
@@ -18,57 +19,65 @@ from banshi.org.permissions import (
     unit_of,
 )
 
+from .models import Appeal, Problem
 
-def is_handling_unit(user, appeal) -> bool:
+# What a right is about (an appeal, a problem); a right taking any object ignores it.
+SubjectT = TypeVar("SubjectT", contravariant=True)
+
+
+def is_handling_unit(user: Person, appeal: Appeal | None) -> bool:
     """The user acts for the unit holding the appeal (an admin may act for any unit)."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
     unit = unit_of(user)
-    return (role == Role.UNIT and unit is not None and appeal.unit_id is not None
-            and appeal.unit_id == unit.pk)
+    return (role == Role.UNIT and unit is not None and appeal is not None
+            and appeal.unit_id is not None and appeal.unit_id == unit.pk)
 
 
-def may_see_personal(user, appeal) -> bool:
+def may_see_personal(user: Person, appeal: Appeal) -> bool:
     """Names, phones and addresses unmasked: the dispatcher, admins and the handling unit."""
     return is_dispatcher(user) or is_handling_unit(user, appeal)
 
 
-def may_manage_problems(user) -> bool:
+def may_manage_problems(user: Person) -> bool:
     """Create, confirm, edit, reject problems and link appeals: the dispatcher and admins."""
     return is_dispatcher(user)
 
 
-def may_rectify(user, problem) -> bool:
+def may_rectify(user: Person, problem: Problem | None) -> bool:
     """Report progress on a problem and resolve it: its owner unit, the dispatcher, admins."""
     if is_dispatcher(user):
         return True
     unit = unit_of(user)
-    return (role_of(user) == Role.UNIT and unit is not None
+    return (role_of(user) == Role.UNIT and unit is not None and problem is not None
             and problem.owner_unit_id == unit.pk)
 
 
-def may_see_triage(user) -> bool:
+def may_see_triage(user: Person) -> bool:
     """The model's suggestions and automatic-dispatch notes: district roles."""
     return sees_everything(user)
 
 
 @dataclass(frozen=True)
-class Right:
-    """A named right: `test(user, subject)` and the message shown when it refuses."""
+class Right(Generic[SubjectT]):
+    """A named right: `test(user, subject)` and the message shown when it refuses. The
+    subject is None when the right is asked of no object yet (may this user create one?)."""
 
-    test: Callable[[Any, Any], bool]
+    test: Callable[[Person, SubjectT | None], bool]
     denied: str
 
-    def __call__(self, user, subject=None) -> bool:
+    def __call__(self, user: Person, subject: SubjectT | None = None) -> bool:
         return bool(self.test(user, subject))
 
 
-DISPATCHER = Right(lambda user, _subject: is_dispatcher(user), "只有区派单员可以执行该操作")
+DISPATCHER: Right[object] = Right(lambda user, _subject: is_dispatcher(user),
+                                  "只有区派单员可以执行该操作")
 HANDLING_UNIT = Right(is_handling_unit, "只有承办单位可以办理该诉求")
-SUPERVISOR = Right(lambda user, _subject: can_supervise(user), "只有区级领导和派单员可以督办")
-PROBLEM_MANAGER = Right(lambda user, _subject: may_manage_problems(user),
-                        "只有区派单员可以执行该操作")
+SUPERVISOR: Right[object] = Right(lambda user, _subject: can_supervise(user),
+                                  "只有区级领导和派单员可以督办")
+PROBLEM_MANAGER: Right[object] = Right(lambda user, _subject: may_manage_problems(user),
+                                       "只有区派单员可以执行该操作")
 RECTIFIER = Right(may_rectify, "只有牵头单位和区派单员可以执行该操作")
 # What the platform does by itself (automatic dispatch): no person may.
-SYSTEM = Right(lambda user, _subject: user is None, "该操作只能由系统执行")
+SYSTEM: Right[object] = Right(lambda user, _subject: user is None, "该操作只能由系统执行")

@@ -5,36 +5,43 @@ the template tags and the API read them. Nothing else lists an action's allowed 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
+
+from banshi.org.permissions import Person
 
 from . import permissions
 from .choices import HANDLING_STATES, OPEN_STATES, ProblemStatus, State
 from .errors import NotPermitted, TransitionNotAllowed
+from .models import Appeal, Problem
 from .permissions import Right
 
-# A guard says why the action cannot be taken now (a Chinese sentence), or None.
-Guard = Callable[[Any], "str | None"]
+SubjectT = TypeVar("SubjectT", contravariant=True)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Transition:
+class Transition(Generic[SubjectT]):
+    """One action: the states it starts from, the right it needs, and a guard that says why
+    it cannot be taken now (a Chinese sentence), or None."""
+
     verb: str  # 不能{verb}
     states: frozenset[str]
-    right: Right
-    guard: Guard | None = None
+    right: Right[SubjectT]
+    guard: Callable[[SubjectT], str | None] | None = None
 
-    def blocked(self, subject) -> str | None:
+    def blocked(self, subject: SubjectT) -> str | None:
         return self.guard(subject) if self.guard else None
 
 
-class Table(dict[str, Transition]):
+class Table(dict[str, Transition[T]]):
     """Transitions of one kind of object, read from its `field` (state or status)."""
 
-    def __init__(self, kind: str, field: str, label: Callable[[Any], str], rows: dict):
+    def __init__(self, kind: str, field: str, label: Callable[[T], str],
+                 rows: dict[str, Transition[T]]) -> None:
         super().__init__(rows)
         self.kind, self.field, self.label = kind, field, label
 
-    def state_refusal(self, name: str, subject) -> str | None:
+    def state_refusal(self, name: str, subject: T) -> str | None:
         """Why `subject` cannot take `name` in its current state (or a guard), or None."""
         transition = self[name]
         if getattr(subject, self.field) not in transition.states:
@@ -42,25 +49,25 @@ class Table(dict[str, Transition]):
             return f"{self.kind}{self.label(subject)}当前状态为“{shown}”，不能{transition.verb}"
         return transition.blocked(subject)
 
-    def allowed(self, name: str, user, subject) -> bool:
+    def allowed(self, name: str, user: Person, subject: T) -> bool:
         """Whether `user` may take action `name` on `subject` now (for pages and the API)."""
         return self[name].right(user, subject) and self.state_refusal(name, subject) is None
 
-    def offered(self, user, subject) -> list[str]:
+    def offered(self, user: Person, subject: T) -> list[str]:
         return [name for name in self if self.allowed(name, user, subject)]
 
-    def check(self, name: str, actor, subject) -> None:
+    def check(self, name: str, actor: Person, subject: T) -> None:
         """Raise NotPermitted or TransitionNotAllowed unless `actor` may take `name` now."""
         self.check_right(name, actor, subject)
         self.check_state(name, subject)
 
-    def check_right(self, name: str, actor, subject=None) -> None:
+    def check_right(self, name: str, actor: Person, subject: T | None = None) -> None:
         """NotPermitted unless `actor` has the right `name` needs (before reading input)."""
         right = self[name].right
         if not right(actor, subject):
             raise NotPermitted(right.denied)
 
-    def check_state(self, name: str, subject) -> None:
+    def check_state(self, name: str, subject: T) -> None:
         """The state and guard only: for callers whose right was proven otherwise (a resident
         with the query code)."""
         refusal = self.state_refusal(name, subject)
@@ -68,30 +75,30 @@ class Table(dict[str, Transition]):
             raise TransitionNotAllowed(refusal)
 
 
-def _has_pending_extension(appeal) -> str | None:
+def _has_pending_extension(appeal: Appeal) -> str | None:
     return "已有待审批的延期申请" if appeal.pending_extension() else None
 
 
-def _no_pending_extension(appeal) -> str | None:
+def _no_pending_extension(appeal: Appeal) -> str | None:
     return None if appeal.pending_extension() else "没有待审批的延期申请"
 
 
-def _no_parent(appeal) -> str | None:
+def _no_parent(appeal: Appeal) -> str | None:
     unit = appeal.unit
     if unit is not None and unit.parent_id is None:
         return f"“{unit.name}”已是最高层级，不能再上报"
     return None
 
 
-def _no_unit(appeal) -> str | None:
+def _no_unit(appeal: Appeal) -> str | None:
     return None if appeal.unit_id else "该诉求没有承办单位，不能重新办理"
 
 
-def _no_open_supervision(appeal) -> str | None:
+def _no_open_supervision(appeal: Appeal) -> str | None:
     return None if appeal.open_supervisions().exists() else "没有待反馈的督办"
 
 
-def _not_auto_dispatched(appeal) -> str | None:
+def _not_auto_dispatched(appeal: Appeal) -> str | None:
     return None if appeal.is_auto_dispatched() else "该诉求不是自动派单的，不能撤销自动派单"
 
 
@@ -103,7 +110,7 @@ OPEN = frozenset(OPEN_STATES)
 
 D, H = permissions.DISPATCHER, permissions.HANDLING_UNIT
 
-APPEAL = Table("诉求", "state", lambda appeal: appeal.number, {
+APPEAL: Table[Appeal] = Table("诉求", "state", lambda appeal: appeal.number, {
     "dispatch": Transition("派单", UNWORKED, D),
     "auto_dispatch": Transition("自动派单", frozenset({State.SUBMITTED}), permissions.SYSTEM),
     "accept": Transition("接单", frozenset({State.DISPATCHED}), H),
@@ -124,7 +131,7 @@ APPEAL = Table("诉求", "state", lambda appeal: appeal.number, {
 })
 
 
-def _no_milestones(problem) -> str | None:
+def _no_milestones(problem: Problem) -> str | None:
     return None if problem.milestones.exists() else "还没有整改节点"
 
 
@@ -132,7 +139,7 @@ M, R = permissions.PROBLEM_MANAGER, permissions.RECTIFIER
 CANDIDATE = frozenset({ProblemStatus.CANDIDATE})
 UNDER_WAY = frozenset({ProblemStatus.OPEN})
 
-PROBLEM = Table("共性问题", "status", lambda problem: problem.code, {
+PROBLEM: Table[Problem] = Table("共性问题", "status", lambda problem: problem.code, {
     "confirm": Transition("确认", CANDIDATE, M),
     "reject": Transition("驳回", CANDIDATE, M),
     "edit": Transition("修改", CANDIDATE | UNDER_WAY, M),

@@ -1,5 +1,7 @@
+import datetime as dt
 import hashlib
 import hmac
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -111,8 +113,8 @@ class DailyCounter(models.Model):
         return f"{self.day}: {self.last}"
 
 
-class AppealQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AppealQuerySet":
+class AppealQuerySet(models.QuerySet["Appeal"]):
+    def visible_to(self, user: permissions.Person) -> "AppealQuerySet":
         """Appeals `user` may see: all for district roles; the unit's subtree for unit staff."""
         if permissions.sees_everything(user):
             return self.all()
@@ -124,7 +126,7 @@ class AppealQuerySet(models.QuerySet):
             scope |= Q(region_id=unit.region_id)
         return self.filter(scope)
 
-    def overdue_candidates(self, now):
+    def overdue_candidates(self, now: dt.datetime) -> "AppealQuerySet":
         late_response = Q(state=State.DISPATCHED, response_due_at__lt=now)
         late_handling = Q(state__in=HANDLING_STATES, handling_due_at__lt=now)
         return self.filter(is_overdue=False).filter(late_response | late_handling)
@@ -232,14 +234,14 @@ class Appeal(models.Model):
         chain = self.category.lineage() if self.category_id else []
         return (chain + [None, None, None])[:3]
 
-    def open_supervisions(self):
+    def open_supervisions(self) -> "models.QuerySet[Supervision]":
         return self.supervisions.filter(answered_at__isnull=True)
 
-    def pending_extension(self):
+    def pending_extension(self) -> "ExtensionRequest | None":
         """The unit's extension request awaiting the dispatcher's decision, if any."""
         return self.extension_requests.filter(status=ExtensionStatus.PENDING).first()
 
-    def last_dispatch(self):
+    def last_dispatch(self) -> "AppealEvent | None":
         """The event that last put the appeal in `dispatched` (a dispatch or an escalation)."""
         return (self.events.filter(to_state=State.DISPATCHED,
                                    action__in=[Action.DISPATCH, Action.ESCALATE])
@@ -252,7 +254,10 @@ class Appeal(models.Model):
                 and event.actor_id is None and bool(event.data.get("auto")))
 
 
-class EventQuerySet(models.QuerySet):
+_Event = TypeVar("_Event", bound=models.Model)
+
+
+class EventQuerySet(models.QuerySet[_Event]):
     """The event logs' queryset: no bulk update or delete. The database refuses them too
     (triggers of migration appeals.0004_append_only_events), also for the base manager."""
 
