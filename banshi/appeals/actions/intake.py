@@ -6,6 +6,7 @@ import io
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -14,10 +15,11 @@ from PIL import Image, UnidentifiedImageError
 
 from banshi.org import permissions
 from banshi.org.choices import RegionLevel
+from banshi.org.models import Region
 
 from .. import limits, validators
 from ..choices import Action, Channel, State
-from ..models import Appeal, Attachment, DailyCounter, hash_query_code
+from ..models import Appeal, Aspect, Attachment, Category, DailyCounter, hash_query_code
 from .base import InvalidInput, NotPermitted, record, require_text
 
 PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
@@ -93,11 +95,13 @@ def _clean_collected_at(value: dt.datetime | None, now: dt.datetime) -> dt.datet
 
 
 def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FORM,
-                  region=None, contact_name: str = "", contact_phone: str = "",
-                  address: str = "", collected_at: dt.datetime | None = None,
-                  photos: list[tuple[str, bytes]] | None = None, actor=None,
-                  external_id: str = "", category=None, aspect=None,
-                  label: str | None = None, likes: int = 0) -> tuple[Appeal, str]:
+                  region: Region | None = None, contact_name: str = "",
+                  contact_phone: str = "", address: str = "",
+                  collected_at: dt.datetime | None = None,
+                  photos: list[tuple[str, bytes]] | None = None, actor: User | None = None,
+                  external_id: str = "", category: Category | None = None,
+                  aspect: Aspect | None = None, label: str | None = None,
+                  likes: int = 0) -> tuple[Appeal, str]:
     """Create an appeal in state `submitted`; return it with its 6-digit query code.
 
     `actor` is None for a resident; staff entering offline appeals pass themselves.

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from .base import InvalidInput, locked, record, require_text
 MAX_EXTENSION_DAYS = 30
 
 
-def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> ExtensionRequest:
+def request_extension(appeal: Appeal, *, actor: User, days: int, reason: str) -> ExtensionRequest:
     """申请延期: the unit asks for more working days; the dispatcher decides."""
     reason = require_text(reason, "reason", "延期理由", NOTE_MAX)
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -33,7 +34,7 @@ def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> Exten
     return request
 
 
-def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") -> Appeal:
+def decide_extension(appeal: Appeal, *, actor: User, approve: bool, note: str = "") -> Appeal:
     """延期审批: approving moves the handling deadline by the requested working days."""
     with transaction.atomic():
         appeal = locked(appeal)
@@ -57,7 +58,7 @@ def decide_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") ->
     return appeal
 
 
-def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> Supervision:
+def supervise(appeal: Appeal, *, actor: User, instruction: str, due_date: dt.date) -> Supervision:
     """督办: a leader's instruction with its own due date, shown to the unit until answered."""
     APPEAL.check_right("supervise", actor, appeal)
     instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
@@ -77,13 +78,14 @@ def supervise(appeal: Appeal, *, actor, instruction: str, due_date: dt.date) -> 
     return order
 
 
-def answer_supervision(appeal: Appeal, *, actor, answer: str) -> Supervision:
+def answer_supervision(appeal: Appeal, *, actor: User, answer: str) -> Supervision:
     """督办反馈: the handling unit answers the oldest open order."""
     answer = require_text(answer, "answer", "督办反馈", ANSWER_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("answer_supervision", actor, appeal)
         order = appeal.open_supervisions().select_for_update().first()
+        assert order is not None, "the guard refuses an appeal without an open order"
         order.answer, order.answered_by, order.answered_at = answer, actor, timezone.now()
         order.save()
         record(appeal, Action.SUPERVISION_ANSWER, actor=actor, from_state=appeal.state,

@@ -1,5 +1,8 @@
 """点单 → 接单 → 办结: the appeal's main path, one atomic function per transition."""
 
+import datetime as dt
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,9 +11,10 @@ from banshi.org.models import Unit
 from .. import deadlines
 from ..choices import Action, ExtensionStatus, Rating, State, TriageSource
 from ..limits import NOTE_MAX, REPLY_MAX
-from ..models import Appeal, DeadlinePolicy
+from ..models import Appeal, Aspect, Category, DeadlinePolicy
 from ..transitions import APPEAL
 from .base import (
+    EventData,
     InvalidInput,
     NotPermitted,
     TransitionNotAllowed,
@@ -26,7 +30,7 @@ DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS = 24, 15
 def policy_for(appeal: Appeal) -> tuple[int, int]:
     """(response hours, handling working days) for the appeal's category and urgency."""
     policies = DeadlinePolicy.objects.filter(urgency=appeal.urgency)
-    if appeal.category_id:
+    if appeal.category is not None:
         specific = policies.filter(category=appeal.category.root).first()
         if specific:
             return specific.response_hours, specific.handling_days
@@ -36,7 +40,7 @@ def policy_for(appeal: Appeal) -> tuple[int, int]:
     return DEFAULT_RESPONSE_HOURS, DEFAULT_HANDLING_DAYS
 
 
-def _start_clock(appeal: Appeal, now) -> None:
+def _start_clock(appeal: Appeal, now: dt.datetime) -> None:
     hours, days = policy_for(appeal)
     appeal.dispatched_at = now
     appeal.response_due_at = deadlines.response_due(now, hours)
@@ -44,16 +48,18 @@ def _start_clock(appeal: Appeal, now) -> None:
     appeal.is_overdue = False  # a fresh clock; the sweep flags it again when this one runs out
 
 
-def dispatch(appeal: Appeal, *, actor, unit: Unit, category=None, aspect=None,
+def dispatch(appeal: Appeal, *, actor: User, unit: Unit | None,
+             category: Category | None = None, aspect: Aspect | None = None,
              urgency: str | None = None, note: str = "", label: str | None = None) -> Appeal:
     """派单: send the appeal to a unit, setting its category, aspect and deadlines."""
     return _dispatch(appeal, unit=unit, actor=actor, label=label, category=category,
                      aspect=aspect, urgency=urgency, note=note)
 
 
-def _dispatch(appeal: Appeal, *, unit: Unit | None, actor, label: str | None = None,
-              category=None, aspect=None, urgency: str | None = None, note: str = "",
-              data: dict | None = None, source: str = TriageSource.HUMAN,
+def _dispatch(appeal: Appeal, *, unit: Unit | None, actor: User | None,
+              label: str | None = None, category: Category | None = None,
+              aspect: Aspect | None = None, urgency: str | None = None, note: str = "",
+              data: EventData | None = None, source: str = TriageSource.HUMAN,
               transition: str = "dispatch") -> Appeal:
     """The dispatch itself, for a person (`dispatch`) or the platform (`auto_dispatch` in
     banshi.appeals.learning.triage); `data` is added to the event's data."""
@@ -76,12 +82,12 @@ def _dispatch(appeal: Appeal, *, unit: Unit | None, actor, label: str | None = N
         text = f"派至{unit.name}({unit.level_label})" + (f"：{note.strip()}" if note else "")
         record(appeal, Action.DISPATCH, actor=actor, from_state=before, unit=unit, note=text,
                label=label,
-               data={"category": appeal.category.code if appeal.category_id else None,
-                     "aspect": appeal.aspect.code if appeal.aspect_id else None} | (data or {}))
+               data={"category": appeal.category.code if appeal.category else None,
+                     "aspect": appeal.aspect.code if appeal.aspect else None, **(data or {})})
     return appeal
 
 
-def accept(appeal: Appeal, *, actor, note: str = "") -> Appeal:
+def accept(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
     """接单: the unit takes the case; the response clock stops."""
     with transaction.atomic():
         appeal = locked(appeal)
@@ -94,7 +100,7 @@ def accept(appeal: Appeal, *, actor, note: str = "") -> Appeal:
     return appeal
 
 
-def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
+def return_(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     """退单: the unit hands the case back to the dispatcher with a reason."""
     reason = require_text(reason, "reason", "退单理由", NOTE_MAX)
     with transaction.atomic():
@@ -113,13 +119,14 @@ def return_(appeal: Appeal, *, actor, reason: str) -> Appeal:
     return appeal
 
 
-def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
+def escalate(appeal: Appeal, *, actor: User, note: str) -> Appeal:
     """上报: the case moves to the unit one level up, which must accept it anew."""
     note = require_text(note, "note", "上报说明", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("escalate", actor, appeal)
-        parent = appeal.unit.parent
+        parent = appeal.unit.parent if appeal.unit else None
+        assert parent is not None, "a handling appeal has a unit; the guard refuses a top one"
         before = appeal.state
         appeal.unit = parent
         appeal.state = State.DISPATCHED
@@ -132,7 +139,7 @@ def escalate(appeal: Appeal, *, actor, note: str) -> Appeal:
     return appeal
 
 
-def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
+def resolve(appeal: Appeal, *, actor: User, reply: str) -> Appeal:
     """答复: the unit has dealt with the case and answers the resident."""
     reply = require_text(reply, "reply", "答复内容", REPLY_MAX)
     with transaction.atomic():
@@ -149,8 +156,8 @@ def resolve(appeal: Appeal, *, actor, reply: str) -> Appeal:
     return appeal
 
 
-def record_feedback(appeal: Appeal, *, rating: str, comment: str = "", actor=None,
-                    query_code: str | None = None) -> Appeal:
+def record_feedback(appeal: Appeal, *, rating: str, comment: str = "",
+                    actor: User | None = None, query_code: str | None = None) -> Appeal:
     """回访评价 by the resident (with the query code) or by the dispatcher's call-back.
 
     满意/基本满意 close the case; 不满意 reopens it for the same unit.
@@ -181,7 +188,7 @@ def record_feedback(appeal: Appeal, *, rating: str, comment: str = "", actor=Non
     return appeal
 
 
-def _reopen(appeal: Appeal, *, actor, note: str) -> Appeal:
+def _reopen(appeal: Appeal, *, actor: User | None, note: str) -> Appeal:
     before = appeal.state
     appeal.state = State.IN_PROGRESS
     appeal.reopen_count += 1
@@ -194,7 +201,7 @@ def _reopen(appeal: Appeal, *, actor, note: str) -> Appeal:
     return appeal
 
 
-def reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
+def reopen(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
     """重新办理: the dispatcher sends a resolved or closed case back to its unit."""
     with transaction.atomic():
         appeal = locked(appeal)
@@ -202,7 +209,7 @@ def reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
         return _reopen(appeal, actor=actor, note=note.strip() or "重新办理")
 
 
-def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
+def invalidate(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     """作废: spam, out of scope or a duplicate; kept in the ledger as 无效."""
     reason = require_text(reason, "reason", "作废理由", NOTE_MAX)
     with transaction.atomic():
@@ -216,7 +223,7 @@ def invalidate(appeal: Appeal, *, actor, reason: str) -> Appeal:
     return appeal
 
 
-def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
+def merge(appeal: Appeal, *, actor: User, into: Appeal, note: str = "") -> Appeal:
     """合并: a duplicate follows another appeal; it is answered when that one is."""
     if into.pk == appeal.pk:
         raise InvalidInput("不能合并到自身", "into")
@@ -245,7 +252,8 @@ def merge(appeal: Appeal, *, actor, into: Appeal, note: str = "") -> Appeal:
 
 # ---------- answering: an answer reaches every appeal merged into the one answered ----------
 
-def answer(appeal: Appeal, *, actor, reply: str, unit, note: str, now, data: dict) -> list[str]:
+def answer(appeal: Appeal, *, actor: User | None, reply: str, unit: Unit | None, note: str,
+           now: dt.datetime, data: EventData) -> list[str]:
     """Move one locked appeal to `resolved` with `reply` (a problem's or another appeal's
     answer); then those merged into it. Returns the numbers answered."""
     before = appeal.state
@@ -259,7 +267,8 @@ def answer(appeal: Appeal, *, actor, reply: str, unit, note: str, now, data: dic
     return [appeal.number] + answer_merged(appeal, actor=actor, reply=reply, unit=unit, now=now)
 
 
-def answer_merged(appeal: Appeal, *, actor, reply: str, unit, now=None) -> list[str]:
+def answer_merged(appeal: Appeal, *, actor: User | None, reply: str, unit: Unit | None,
+                  now: dt.datetime | None = None) -> list[str]:
     """Answer every appeal merged into `appeal` (and, in turn, those merged into them)
     with the same reply: each gets its own resolve event and can be rated by its resident.
     Call inside the transaction that resolved `appeal`; returns the numbers answered."""
