@@ -6,6 +6,9 @@ event as a person's, with no actor, the label "系统(自动派单)" and the mod
 data; the dispatcher can undo it while no unit has accepted the case yet.
 """
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,11 +24,12 @@ from .suggest import suggested_chain
 AUTO_LABEL = "系统(自动派单)"
 
 
-def record_suggestion(appeal: Appeal, suggestion: dict) -> Appeal:
+def record_suggestion(appeal: Appeal, suggestion: dict[str, Any]) -> Appeal:
     """Keep what the model suggested on the appeal (no state change, no event).
 
     `suggested_category` is the deepest suggested category that agrees with the first-level
     one; `suggestion_confidence` is the first-level probability (the one thresholds use).
+    `suggestion` is the model's JSON (banshi.appeals.learning.suggest), stored as it is.
     """
     chain = suggested_chain(suggestion)
     top = (suggestion.get("categories") or [{}])[0]
@@ -42,7 +46,7 @@ def record_suggestion(appeal: Appeal, suggestion: dict) -> Appeal:
 
 def auto_dispatch_rule(appeal: Appeal) -> AutoDispatchRule | None:
     """The enabled rule for the appeal's suggested first-level category, if any."""
-    if appeal.suggested_category_id is None:
+    if appeal.suggested_category is None:
         return None
     root = appeal.suggested_category.root
     return AutoDispatchRule.objects.filter(category=root, enabled=True).first()
@@ -71,7 +75,7 @@ def maybe_auto_dispatch(appeal: Appeal) -> Appeal | None:
         return None
     data = {"auto": True, "model": appeal.suggestion_model, "confidence": confidence,
             "threshold": rule.threshold,
-            "previous_category": appeal.category.code if appeal.category_id else None,
+            "previous_category": appeal.category.code if appeal.category else None,
             "previous_source": appeal.triage_source}
     try:
         return _dispatch(appeal, unit=unit, actor=None, label=AUTO_LABEL,
@@ -82,13 +86,14 @@ def maybe_auto_dispatch(appeal: Appeal) -> Appeal | None:
         return None  # a person got there first
 
 
-def undo_auto_dispatch(appeal: Appeal, *, actor, note: str = "") -> Appeal:
+def undo_auto_dispatch(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
     """撤销自动派单: back to 待派单 with no unit and no deadlines, as before the dispatch."""
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("undo_auto_dispatch", actor, appeal)
-        data = appeal.last_dispatch().data
-        unit = appeal.unit
+        event, unit = appeal.last_dispatch(), appeal.unit
+        assert event is not None and unit is not None, "the guard found the automatic dispatch"
+        data = event.data
         previous = data.get("previous_category")
         appeal.category = Category.objects.filter(code=previous).first() if previous else None
         appeal.triage_source = data.get("previous_source", "")

@@ -9,10 +9,14 @@ append-only ProblemEvent.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict, Unpack
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import User
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+
+from banshi.org.models import Region, Unit
 
 from ..actions.base import (
     InvalidInput,
@@ -34,14 +38,29 @@ from ..choices import (
     State,
 )
 from ..limits import NOTE_MAX, REPLY_MAX, TITLE_MAX
-from ..models import Appeal, Milestone, Problem
+from ..models import Appeal, Category, Milestone, Problem
 from ..transitions import APPEAL, PROBLEM
 
 MAX_PLACES, MAX_PLACE_LENGTH = 20, 100
 SYSTEM = "系统"
 
 
-def clean_places(places) -> list[str]:
+# Place names: a list, or one string separated by 、，, or new lines.
+Places = str | Iterable[object]
+
+
+class ProblemEdits(TypedDict, total=False):
+    """What a dispatcher may change on a problem; a field passed as None stays as it is."""
+
+    title: str | None
+    description: str | None
+    category: Category | None
+    owner_unit: Unit | None
+    plan: str | None
+    places: Places | None
+
+
+def clean_places(places: Places | None) -> list[str]:
     """A list of place names from a list or a string separated by 、，, or new lines."""
     if isinstance(places, str):
         for sep in "，,、;；\n":
@@ -60,7 +79,7 @@ def clean_places(places) -> list[str]:
     return result
 
 
-def _check_unit(unit) -> None:
+def _check_unit(unit: Unit | None) -> None:
     if unit is not None and not unit.is_active:
         raise InvalidInput(f"牵头单位“{unit.name}”已停用", "owner_unit")
 
@@ -89,8 +108,10 @@ def insert(problem: Problem, day: dt.date) -> Problem:
 
 # ---------- creating and editing ----------
 
-def create_problem(*, actor, title: str, description: str = "", category=None, places=(),
-                   regions: Iterable = (), owner_unit=None, plan: str = "") -> Problem:
+def create_problem(*, actor: User, title: str, description: str = "",
+                   category: Category | None = None, places: Places | None = (),
+                   regions: Iterable[Region] = (), owner_unit: Unit | None = None,
+                   plan: str = "") -> Problem:
     """立项: the dispatcher opens a problem by hand (status 整改中)."""
     PROBLEM.check_right("edit", actor)
     title = require_text(title, "title", "问题名称", TITLE_MAX)
@@ -110,9 +131,10 @@ def create_problem(*, actor, title: str, description: str = "", category=None, p
 EDITABLE = ("title", "description", "category", "owner_unit", "plan", "places")
 
 
-def _apply_edits(problem: Problem, edits: dict) -> list[str]:
+def _apply_edits(problem: Problem, edits: ProblemEdits) -> list[str]:
     """Set the given fields (None keeps a field); returns the names that changed."""
-    cleaners = {
+    # ProblemEdits gave each field its type; a loop over the names cannot keep them apart
+    cleaners: dict[str, Callable[[Any], object]] = {
         "title": lambda v: require_text(v, "title", "问题名称", TITLE_MAX),
         "description": lambda v: optional_text(v, "description", "问题描述", REPLY_MAX),
         "plan": lambda v: optional_text(v, "plan", "整改方案", REPLY_MAX),
@@ -121,21 +143,24 @@ def _apply_edits(problem: Problem, edits: dict) -> list[str]:
     unknown = set(edits) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    given: Mapping[str, object] = edits
     changed = []
     for name in EDITABLE:
-        value = edits.get(name)
+        value = given.get(name)
         if value is None:
             continue
-        value = cleaners.get(name, lambda v: v)(value)
+        if clean := cleaners.get(name):
+            value = clean(value)
         if name == "owner_unit":
-            _check_unit(value)
+            _check_unit(edits.get("owner_unit"))
         if getattr(problem, name) != value:
             setattr(problem, name, value)
             changed.append(name)
     return changed
 
 
-def edit_problem(problem: Problem, *, actor, **edits) -> Problem:
+def edit_problem(problem: Problem, *, actor: User,
+                 **edits: Unpack[ProblemEdits]) -> Problem:
     """修改: title, description, category, owner unit, plan or places of a problem not yet
     resolved or rejected. Fields passed as None stay as they are."""
     with transaction.atomic():
@@ -144,10 +169,16 @@ def edit_problem(problem: Problem, *, actor, **edits) -> Problem:
         changed = _apply_edits(problem, edits)
         if changed:
             problem.save()
-            labels = "、".join(str(Problem._meta.get_field(n).verbose_name) for n in changed)
+            labels = "、".join(_verbose_name(n) for n in changed)
             record_problem(problem, ProblemAction.EDIT, actor=actor, note=f"修改了{labels}",
                    data={"changed": changed})
     return problem
+
+
+def _verbose_name(name: str) -> str:
+    field = Problem._meta.get_field(name)
+    assert isinstance(field, models.Field), "EDITABLE names the problem's own columns"
+    return str(field.verbose_name)
 
 
 # ---------- linking appeals ----------
@@ -161,7 +192,7 @@ def _widen_period(problem: Problem, at: dt.datetime) -> None:
         problem.save(update_fields=["period_start", "period_end"])
 
 
-def _link(appeal: Appeal, problem: Problem, *, actor, note: str = "") -> Appeal:
+def _link(appeal: Appeal, problem: Problem, *, actor: User, note: str = "") -> Appeal:
     """Merge one appeal into `problem` (inside the caller's transaction)."""
     appeal = locked(appeal)
     APPEAL.check("link_problem", actor, appeal)
@@ -181,7 +212,7 @@ def _link(appeal: Appeal, problem: Problem, *, actor, note: str = "") -> Appeal:
     return appeal
 
 
-def link_appeal(appeal: Appeal, problem: Problem, *, actor, note: str = "") -> Appeal:
+def link_appeal(appeal: Appeal, problem: Problem, *, actor: User, note: str = "") -> Appeal:
     """并入共性问题: an open appeal follows a problem under rectification (state 已合并)
     and is answered when the problem is resolved."""
     note = optional_text(note, "note", "说明", NOTE_MAX)
@@ -199,8 +230,9 @@ merge_into_problem = link_appeal
 
 # ---------- deciding on the detector's candidates ----------
 
-def confirm_candidate(problem: Problem, *, actor, appeals: Iterable[str] | None = None,
-                      **edits) -> Problem:
+def confirm_candidate(problem: Problem, *, actor: User,
+                      appeals: Iterable[str] | None = None,
+                      **edits: Unpack[ProblemEdits]) -> Problem:
     """确认: a candidate becomes a problem under rectification (with the dispatcher's edits);
     its candidate appeals that are still open are linked to it. `appeals` limits the link
     to those numbers (the dispatcher unticked the others)."""
@@ -221,7 +253,7 @@ def confirm_candidate(problem: Problem, *, actor, appeals: Iterable[str] | None 
     return problem
 
 
-def reject_candidate(problem: Problem, *, actor, reason: str) -> Problem:
+def reject_candidate(problem: Problem, *, actor: User, reason: str) -> Problem:
     """驳回: not a shared problem; the detector will not propose the same appeals again."""
     PROBLEM.check_right("reject", actor, problem)
     reason = require_text(reason, "reason", "驳回理由", NOTE_MAX)
@@ -236,14 +268,15 @@ def reject_candidate(problem: Problem, *, actor, reason: str) -> Problem:
 
 # ---------- rectification ----------
 
-def _clean_progress(progress) -> int:
+def _clean_progress(progress: object) -> int:
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput("进度须为0到100之间的整数", "progress")
     return progress
 
 
-def add_milestone(problem: Problem, *, actor, title: str, due_date: dt.date | None = None,
-                  progress: int = 0, note: str = "") -> Milestone:
+def add_milestone(problem: Problem, *, actor: User, title: str,
+                  due_date: dt.date | None = None, progress: int = 0,
+                  note: str = "") -> Milestone:
     """整改节点: a step of the rectification plan with its progress."""
     title = require_text(title, "title", "节点名称", TITLE_MAX)
     progress = _clean_progress(progress)
@@ -261,7 +294,7 @@ def add_milestone(problem: Problem, *, actor, title: str, due_date: dt.date | No
     return milestone
 
 
-def update_milestone(milestone: Milestone, *, actor, progress: int,
+def update_milestone(milestone: Milestone, *, actor: User, progress: int,
                      note: str = "") -> Milestone:
     """整改进度: progress 0–100; reaching 100 marks the milestone done."""
     progress = _clean_progress(progress)
@@ -282,7 +315,7 @@ def update_milestone(milestone: Milestone, *, actor, progress: int,
     return milestone
 
 
-def resolve_problem(problem: Problem, *, actor, reply: str) -> Problem:
+def resolve_problem(problem: Problem, *, actor: User, reply: str) -> Problem:
     """整改完成: the problem is fixed; its reply answers every linked appeal (and those
     merged into them), each with its own resolve event, so each resident can rate it."""
     reply = require_text(reply, "reply", "统一答复", REPLY_MAX)

@@ -8,8 +8,9 @@ confirms or rejects it (banshi.appeals.problems.actions).
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,12 @@ from ..choices import ProblemAction, ProblemSource, ProblemStatus, State
 from ..limits import TITLE_MAX
 from ..models import Appeal, Problem
 from .actions import MAX_PLACE_LENGTH, MAX_PLACES, SYSTEM, insert
+
+if TYPE_CHECKING:  # the detector (numpy, scipy, jieba) is imported only where it runs
+    from banshi.triage.problems import Cluster
+
+# A detected cluster: the detector's Cluster, or its JSON shape (Cluster.as_dict()).
+ClusterData: TypeAlias = "Cluster | dict[str, Any]"
 
 # A detected cluster "is" an earlier problem when this share of its appeals belongs to it.
 OVERLAP = 0.5
@@ -34,7 +41,8 @@ class Recorded:
     skipped: int = 0
 
 
-def _part(cluster, name: str):
+def _part(cluster: ClusterData, name: str) -> Any:
+    """One part of a cluster (Any: the JSON shape says nothing of its values' types)."""
     return cluster[name] if isinstance(cluster, dict) else getattr(cluster, name)
 
 
@@ -77,19 +85,22 @@ def _match(ids: set[int], claimed: set[int]) -> tuple[Problem | None, bool]:
     return best, False
 
 
-def _most_common(values) -> object | None:
+T = TypeVar("T", bound=Hashable)
+
+
+def _most_common(values: Iterable[T | None]) -> T | None:
     counted = Counter(v for v in values if v is not None)
     return counted.most_common(1)[0][0] if counted else None
 
 
-def _json_safe(components) -> dict:
-    result = {}
+def _json_safe(components: Mapping[str, object] | None) -> dict[str, float | str]:
+    result: dict[str, float | str] = {}
     for key, value in dict(components or {}).items():
         result[str(key)] = float(value) if isinstance(value, int | float) else str(value)
     return result
 
 
-def _new_candidate(cluster, appeals: list[Appeal], now) -> Problem:
+def _new_candidate(cluster: ClusterData, appeals: list[Appeal], now: dt.datetime) -> Problem:
     title = (str(_part(cluster, "title") or "").strip() or appeals[0].title)[:TITLE_MAX]
     place = _part(cluster, "place")
     names = place if isinstance(place, list | tuple) else [place]
@@ -103,7 +114,8 @@ def _new_candidate(cluster, appeals: list[Appeal], now) -> Problem:
     return problem
 
 
-def _record_one(cluster, now, claimed: set[int], result: Recorded) -> None:
+def _record_one(cluster: ClusterData, now: dt.datetime, claimed: set[int],
+                result: Recorded) -> None:
     numbers = [str(n) for n in _part(cluster, "message_ids")]
     appeals = list(Appeal.objects.filter(number__in=numbers).exclude(state=State.INVALID)
                    .select_related("category", "unit").order_by("collected_at", "id"))
@@ -116,7 +128,7 @@ def _record_one(cluster, now, claimed: set[int], result: Recorded) -> None:
         result.skipped += 1
         return
     created = problem is None
-    if created:
+    if problem is None:
         problem = _new_candidate(cluster, appeals, now)
         before: set[int] = set()
     else:
@@ -143,7 +155,8 @@ def _record_one(cluster, now, claimed: set[int], result: Recorded) -> None:
         result.updated.append(problem)
 
 
-def record_candidates(clusters: Iterable, *, now: dt.datetime | None = None) -> Recorded:
+def record_candidates(clusters: Iterable[ClusterData], *,
+                      now: dt.datetime | None = None) -> Recorded:
     """Store the detector's clusters (message ids = appeal numbers) as candidate problems.
 
     Idempotent: a cluster that shares ≥ 50% of its appeals with an open candidate updates
