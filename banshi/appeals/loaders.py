@@ -49,7 +49,7 @@ def read_taxonomy(path: Path) -> list[tuple[str, str, str]]:
         too_long = [n for n in names if len(n) > 100]
         if too_long:
             raise LoadError(f"{path.name} 第{number}行: 分类名称超过100个字符")
-        rows.append(tuple(names))
+        rows.append((names[0], names[1], names[2]))
         above = names
     return rows
 

@@ -43,7 +43,7 @@ def load_reference_data() -> list[tuple[str, int, Counter]]:
         ("办实事方向", loaders.load_aspects, Aspect),
         ("办理时限", loaders.load_deadline_policies, DeadlinePolicy),
     ]
-    return [(label, model.objects.count(), counts)
+    return [(label, model._default_manager.count(), counts)
             for label, load, model in steps for counts in [load()]]
 
 
@@ -107,7 +107,7 @@ SUPERVISION_ORDERS = [
     "请于期限内办结，逾期将通报",
 ]
 SUPERVISION_ANSWERS = ["已召开专题会部署，正加快办理", "主要负责同志已到现场查看，落实专人办理"]
-COMMENTS = {
+COMMENTS: dict[str, list[str]] = {
     Rating.SATISFIED: ["", "", "处理及时，非常感谢", "问题已解决，给工作人员点赞", "态度很好"],
     Rating.BASICALLY_SATISFIED: ["基本解决了，希望后续长效管理", "处理有点慢，但结果还行"],
     Rating.UNSATISFIED: ["问题没有根本解决", "只是电话答复，没有实际处理"],
@@ -210,7 +210,7 @@ def load_places() -> list[Place]:
     return [places[k] for k in range(rounds) for places in by_street.values() if k < len(places)]
 
 
-def make_plan(n: int, rng: random.Random) -> list[tuple[str, dt.datetime]]:
+def make_plan(n: int, rng: random.Random) -> list[tuple[State, dt.datetime]]:
     """(final state, collected_at) per appeal, oldest first."""
     counts = {state: max(1, round(share * n)) for state, share in OUTCOME_SHARES.items()}
     counts[State.CLOSED] = n - sum(counts.values())
@@ -223,7 +223,7 @@ def make_plan(n: int, rng: random.Random) -> list[tuple[str, dt.datetime]]:
     return plan[::-1]
 
 
-def make_channels(n: int, rng: random.Random) -> list[str]:
+def make_channels(n: int, rng: random.Random) -> list[Channel]:
     channels = list(CHANNEL_WEIGHTS)[:n]
     channels += rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()),
                             k=n - len(channels))

@@ -35,8 +35,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "prefix"]
     list_select_related = ["user"]
     ordering = ["-created_at"]
-    fields = ["prefix_shown", "user", "created_at", "expires_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "prefix_shown", "user", "created_at", "expires_at", "last_used_at")
     actions = ["revoke"]
 
     @admin.display(description="令牌前缀", ordering="prefix")
@@ -63,11 +63,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class LoginFailureAdmin(admin.ModelAdmin):
     """Failed logins the lockout counts (banshi.org.lockout); deleting rows unlocks."""
 
-    list_display = ["username_shown", "ip_shown", "failures", "last_attempt", "path_shown"]
+    list_display = fields = readonly_fields = (
+        "username_shown", "ip_shown", "failures", "last_attempt", "path_shown")
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
-    fields = list_display
-    readonly_fields = fields
     actions = ["unlock"]
 
     @admin.display(description="用户名", ordering="username")

@@ -1,6 +1,8 @@
 """What the pages' action forms share: each form is one row of a transition table
 (banshi.appeals.transitions), parses that action's input and calls the action."""
 
+from collections.abc import Mapping
+
 from django import forms
 
 from banshi.appeals.limits import NOTE_MAX
@@ -48,7 +50,7 @@ class BaseActionForm(forms.Form):
         return self.button or self.label
 
 
-def offered_forms(forms_by_name: dict[str, type[BaseActionForm]], user, subject,
+def offered_forms(forms_by_name: Mapping[str, type[BaseActionForm]], user, subject,
                   bound: tuple[str, BaseActionForm] | None = None) -> list:
     """[(name, form)] of the actions `user` may take on `subject` now; `bound` (a form that
     failed) replaces its blank form."""

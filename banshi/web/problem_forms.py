@@ -42,12 +42,12 @@ class ProblemFieldsForm(forms.Form):
     plan = note_field("整改方案", rows=4, max_length=REPLY_MAX)
 
     def initial_from(self, problem: Problem) -> None:
-        self.initial |= {
+        self.initial.update({
             "title": problem.title, "description": problem.description,
             "category": problem.category.code if problem.category_id else "",
             "owner_unit": problem.owner_unit.code if problem.owner_unit_id else "",
             "places": "、".join(problem.places or []), "plan": problem.plan,
-        }
+        })
 
     def problem_fields(self) -> dict:
         data = self.cleaned_data

@@ -158,7 +158,8 @@ def _exempt(request) -> bool:
 def _take(request, scope: str) -> list[Counter]:
     if _exempt(request):
         return []
-    store, now, taken = _store(), time.time(), []
+    store, now = _store(), time.time()
+    taken: list[Counter] = []
     for counter in counters(request, scope, now):
         if not store.take(counter):
             _give_back(taken)

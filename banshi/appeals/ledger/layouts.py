@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from banshi.lib.spreadsheet import header_names
+from banshi.lib.spreadsheet import Row, header_names
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
@@ -39,7 +39,7 @@ class Layout:
                    "channel": "渠道", "region_code": "所在社区"}
         return columns.get(field_name or "", "") or "整行"
 
-    def records(self, header: list, rows: Iterable[tuple[int, list]]
+    def records(self, header: Row, rows: Iterable[tuple[int, Row]]
                 ) -> Iterator[tuple[int, dict[str, object]]]:
         """(row number, {header: value}) per data row; a repeated header keeps its first column."""
         positions: dict[str, int] = {}
@@ -57,7 +57,7 @@ BOARD = Layout(kind="board", title="留言主题", content="留言详情", when=
                name="留言用户", channel=Channel.PLATFORM, external_id="留言编号")
 
 
-def detect_layout(header: list) -> tuple[Layout | None, str]:
+def detect_layout(header: Row) -> tuple[Layout | None, str]:
     """The layout a header row belongs to, or None and what is missing."""
     names = set(header_names(header))
     for layout in (BOARD, LEDGER):

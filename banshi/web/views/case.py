@@ -12,14 +12,12 @@ from ..case_forms import ACTION_FORMS, case_forms
 from .common import run_action_form, staff_required
 
 
-def timeline(user, appeal: Appeal) -> list:
-    """The appeal's events, each with `shown_note`: its note naming no appeal `user` may not
-    open ("合并至ZY…" of an appeal merged into another unit's)."""
+def timeline(user, appeal: Appeal) -> list[dict]:
+    """The appeal's events, each with the note shown: its note naming no appeal `user` may
+    not open ("合并至ZY…" of an appeal merged into another unit's)."""
     events = list(appeal.events.select_related("unit").order_by("at", "id"))
     notes = hide_foreign_numbers(user, [event.note for event in events])
-    for event, note in zip(events, notes, strict=True):
-        event.shown_note = note
-    return events
+    return [{"event": e, "note": note} for e, note in zip(events, notes, strict=True)]
 
 
 def merged_into(user, appeal: Appeal) -> Appeal | None:

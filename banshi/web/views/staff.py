@@ -29,14 +29,12 @@ def _dispatch_queue(user) -> dict:
     for event in (AppealEvent.objects.filter(appeal_id__in=returned, action=Action.RETURN)
                   .select_related("unit").order_by("at", "id")):
         reasons[event.appeal_id] = event  # the latest return wins
-    for appeal in queue:
-        appeal.return_event = reasons.get(appeal.pk)
     counts = dict(Appeal.objects.visible_to(user).values_list("state")
                   .annotate(n=Count("id")).order_by())
     extensions = (ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
                   .select_related("appeal__unit").order_by("requested_at"))
     return {
-        "queue": queue,
+        "queue": [{"appeal": a, "returned": reasons.get(a.pk)} for a in queue],
         "counts": [(State(s).label, counts.get(s, 0)) for s in
                    (State.SUBMITTED, State.RETURNED, State.DISPATCHED, State.IN_PROGRESS,
                     State.RESOLVED, State.CLOSED)],
