@@ -1,5 +1,7 @@
 """Where the public datasets live: $BANSHI_SHARED_DIR, else the first `shared` folder holding
-`datasets/` beside the checkout or beside one of its parents (../shared, ../../shared, ...).
+`datasets/` beside the checkout or beside one of its parents (../shared, ../../shared, ...),
+else the same beside the repository this checkout was cloned from (a CI clone made elsewhere
+still finds the `shared` folder of the working copy it came from).
 
 They are read at run time, never copied into the project. Tests that need them skip with a
 one-line reason when they are absent (e.g. on a user's machine), and fail instead with
@@ -7,6 +9,7 @@ BANSHI_REQUIRE_SERVICES=1 (CI), so a check is never lost silently.
 """
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,18 +17,32 @@ import pytest
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
-def find_shared(env: str | None = None, start: Path = CHECKOUT) -> Path | None:
+def cloned_from(checkout: Path = CHECKOUT) -> Path | None:
+    """The local repository `checkout` was cloned from (its `origin`), if it is a folder."""
+    try:
+        url = subprocess.run(["git", "-C", str(checkout), "remote", "get-url", "origin"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(url.removeprefix("file://")) if url else None
+    return path.resolve() if path is not None and path.is_dir() else None
+
+
+def find_shared(env: str | None = None, start: Path = CHECKOUT,
+                origin: Path | None = None) -> Path | None:
     """$BANSHI_SHARED_DIR as given, else the nearest `shared/datasets` beside `start`'s
-    parents; None when there is none."""
+    parents, else beside `origin`'s; None when there is none."""
     if env:
         return Path(env)
-    for parent in start.parents:
-        if (parent / "shared" / "datasets").is_dir():
-            return parent / "shared"
+    for base in filter(None, [start, origin]):
+        for parent in base.parents:
+            if (parent / "shared" / "datasets").is_dir():
+                return parent / "shared"
     return None
 
 
-SHARED = find_shared(os.environ.get("BANSHI_SHARED_DIR"))
+SHARED = (find_shared(os.environ.get("BANSHI_SHARED_DIR"))
+          or find_shared(origin=cloned_from()))
 MESSAGEBOARD = (SHARED or CHECKOUT.parent / "shared") / "datasets" / "messageboard"
 
 

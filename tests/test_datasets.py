@@ -39,3 +39,19 @@ def test_a_missing_dataset_fails_when_services_are_required(monkeypatch):
     monkeypatch.setenv("BANSHI_REQUIRE_SERVICES", "1")
     kind, message = ending("no-such-file.csv")
     assert kind == "fail" and "BANSHI_SHARED_DIR" in message and "\n" not in message
+
+
+def test_a_clone_made_elsewhere_finds_shared_beside_the_repository_it_came_from(tmp_path):
+    import subprocess
+
+    work = tmp_path / "work"
+    (work / "shared" / "datasets").mkdir(parents=True)
+    source = work / "main"
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    clone = tmp_path / "elsewhere" / "ci-clone"
+    subprocess.run(["git", "clone", "-q", str(source), str(clone)], check=True,
+                   capture_output=True)
+    assert datasets.find_shared(None, clone) is None  # nothing beside the clone itself
+    origin = datasets.cloned_from(clone)
+    assert origin == source.resolve()
+    assert datasets.find_shared(None, clone, origin) == work / "shared"
