@@ -18,6 +18,9 @@ from banshi.appeals.models import AppealEvent, Category, DeadlinePolicy
 from .factories import dispatched, in_progress, submitted
 from .test_workflow import ALL_STATES, fresh, in_state
 
+# The calendar reads the district's entered holiday rows (none here): every test uses the db.
+pytestmark = pytest.mark.django_db
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date
 

@@ -71,6 +71,14 @@ class Action(models.TextChoices):
     INVALIDATE = "invalidate", "作废"
     LINK_PROBLEM = "link_problem", "并入共性问题"
     UNDO_DISPATCH = "undo_dispatch", "撤销自动派单"
+    DEADLINE_RECOMPUTE = "deadline_recompute", "期限重算"
+
+
+class DayKind(models.TextChoices):
+    """A date of a State Council holiday notice."""
+
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
 
 
 class ExtensionStatus(models.TextChoices):

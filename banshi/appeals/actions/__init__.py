@@ -1,6 +1,6 @@
 """Every change to an appeal or a problem goes through one of these functions.
 
-The appeal's workflow lives here (intake, workflow, supervision); the problem workflow in
+The appeal's workflow lives here (intake, workflow, supervision, calendar); the problem workflow in
 banshi.appeals.problems; what the classifier does to an appeal in banshi.appeals.learning.
 This package gathers them so callers import actions from one place. Those two subpackages
 build on this one (its base and workflow), so their actions are looked up when first asked
@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import Any
 
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
+from .calendar import handling_clock, recompute_deadlines
 from .intake import check_photos, sniff_photo, submit_appeal
 from .supervision import (
     answer_supervision,
@@ -53,6 +54,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
     "accept", "answer_supervision", "check_photos", "decide_extension", "dispatch", "escalate",
-    "invalidate", "mark_overdue", "merge", "record_feedback", "reopen", "request_extension",
-    "resolve", "return_", "sniff_photo", "submit_appeal", "supervise", *_HOME,
+    "handling_clock", "invalidate", "mark_overdue", "merge", "record_feedback",
+    "recompute_deadlines", "reopen", "request_extension", "resolve", "return_", "sniff_photo",
+    "submit_appeal", "supervise", *_HOME,
 ]

@@ -45,7 +45,9 @@ def decide_extension(appeal: Appeal, *, actor: User, approve: bool, note: str = 
         request.decided_by, request.decided_at = actor, timezone.now()
         request.save()
         if approve and appeal.handling_due_at:
-            appeal.handling_due_at = deadlines.extend_due(appeal.handling_due_at, request.days)
+            extended = deadlines.extended_deadline(appeal.handling_due_at, request.days)
+            appeal.handling_due_at = extended.due
+            appeal.deadline_estimated = appeal.deadline_estimated or extended.estimated
             if appeal.handling_due_at > timezone.now() and appeal.state in HANDLING_STATES:
                 appeal.is_overdue = False
             appeal.save()

@@ -44,7 +44,7 @@ def _start_clock(appeal: Appeal, now: dt.datetime) -> None:
     hours, days = policy_for(appeal)
     appeal.dispatched_at = now
     appeal.response_due_at = deadlines.response_due(now, hours)
-    appeal.handling_due_at = deadlines.handling_due(now, days)
+    appeal.handling_due_at, appeal.deadline_estimated = deadlines.handling_deadline(now, days)
     appeal.is_overdue = False  # a fresh clock; the sweep flags it again when this one runs out
 
 
@@ -111,6 +111,7 @@ def return_(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
         appeal.unit = None
         appeal.accepted_at = None
         appeal.response_due_at = appeal.handling_due_at = None
+        appeal.deadline_estimated = False
         appeal.save()
         # The unit's own extension request goes with it; the next unit asks afresh.
         appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
@@ -194,7 +195,8 @@ def _reopen(appeal: Appeal, *, actor: User | None, note: str) -> Appeal:
     appeal.reopen_count += 1
     appeal.resolved_at = appeal.closed_at = None
     _, days = policy_for(appeal)
-    appeal.handling_due_at = deadlines.handling_due(timezone.now(), days)
+    appeal.handling_due_at, appeal.deadline_estimated = deadlines.handling_deadline(
+        timezone.now(), days)
     appeal.is_overdue = False
     appeal.save()
     record(appeal, Action.REOPEN, actor=actor, from_state=before, unit=appeal.unit, note=note)

@@ -100,6 +100,7 @@ def undo_auto_dispatch(appeal: Appeal, *, actor: User, note: str = "") -> Appeal
         appeal.state = State.SUBMITTED
         appeal.unit = None
         appeal.dispatched_at = appeal.response_due_at = appeal.handling_due_at = None
+        appeal.deadline_estimated = False
         appeal.accepted_at = None
         appeal.is_overdue = False
         appeal.save()

@@ -1,4 +1,5 @@
-"""The appeals part's tables: appeals and their events, taxonomy, problems, triage records."""
+"""The appeals part's tables: appeals and their events, taxonomy, problems, triage records, the
+statutory calendar."""
 
 from .appeal import (
     Appeal,
@@ -14,12 +15,13 @@ from .appeal import (
     hash_query_code,
     photo_path,
 )
+from .calendar import HolidayNotice, StatutoryDay
 from .problem import Milestone, Problem, ProblemEvent
 from .triage import AutoDispatchRule, RoutingRule, TriageModelVersion
 
 __all__ = [
     "Appeal", "AppealEvent", "AppealQuerySet", "Aspect", "Attachment", "AutoDispatchRule",
-    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "Milestone", "Problem",
-    "ProblemEvent", "RoutingRule", "Supervision", "TriageModelVersion", "hash_query_code",
-    "photo_path",
+    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HolidayNotice",
+    "Milestone", "Problem", "ProblemEvent", "RoutingRule", "StatutoryDay", "Supervision",
+    "TriageModelVersion", "hash_query_code", "photo_path",
 ]

@@ -183,6 +183,9 @@ class Appeal(models.Model):
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     response_due_at = models.DateTimeField("响应期限", null=True, blank=True, db_index=True)
     handling_due_at = models.DateTimeField("办理期限", null=True, blank=True, db_index=True)
+    deadline_estimated = models.BooleanField(
+        "期限按工作日估算", default=False,
+        help_text="办理期限所在年份的法定节假日安排尚未录入，按周一至周五计算")
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
