@@ -3,12 +3,15 @@ from django.contrib import admin, messages
 from banshi.org import permissions
 from banshi.org.choices import Role
 
+from .actions import recompute_deadlines
 from .models import (
     Aspect,
     AutoDispatchRule,
     Category,
     DeadlinePolicy,
+    HolidayNotice,
     RoutingRule,
+    StatutoryDay,
     TriageModelVersion,
 )
 
@@ -99,3 +102,77 @@ class TriageModelVersionAdmin(admin.ModelAdmin):
     @admin.action(description="强制启用所选版本", permissions=["activate"])
     def force_activate(self, request, queryset):
         self._activate(request, queryset, force=True)
+
+
+# ---------- the statutory calendar: entering a notice recomputes the deadlines it touches ----
+
+class StatutoryDayInline(admin.TabularInline):
+    model = StatutoryDay
+    extra = 3
+    fields = ["date", "kind", "note"]
+
+
+class RecomputingAdmin(admin.ModelAdmin):
+    """After a change to the calendar, the open deadlines over the years it touches are counted
+    again (each change an event, see banshi.appeals.actions.recompute_deadlines)."""
+
+    def _recompute(self, request, years: set[int]) -> None:
+        changed = recompute_deadlines(years, actor=request.user)
+        if changed:
+            shown = "、".join(changed[:10]) + ("等" if len(changed) > 10 else "")
+            self.message_user(
+                request, f"已按新的节假日安排重算{len(changed)}件诉求的办理期限：{shown}",
+                messages.INFO)
+
+    def delete_model(self, request, obj):
+        years = self.years_of(obj)
+        super().delete_model(request, obj)
+        self._recompute(request, years)
+
+    def delete_queryset(self, request, queryset):
+        years = set().union(*(self.years_of(obj) for obj in queryset))
+        super().delete_queryset(request, queryset)
+        self._recompute(request, years)
+
+    def years_of(self, obj) -> set[int]:
+        raise NotImplementedError
+
+
+@admin.register(HolidayNotice)
+class HolidayNoticeAdmin(RecomputingAdmin):
+    """一年一条：录入国务院办公厅当年节假日安排通知及其中的放假、调休上班日期。"""
+
+    list_display = ["year", "title", "published_on", "day_count", "entered_at"]
+    inlines = [StatutoryDayInline]
+
+    @admin.display(description="日期数")
+    def day_count(self, obj) -> int:
+        return obj.days.count()
+
+    def years_of(self, obj) -> set[int]:
+        return {obj.year, *(day.year for day in obj.days.values_list("date", flat=True))}
+
+    def save_related(self, request, form, formsets, change):
+        before = self.years_of(form.instance) if change else set()
+        super().save_related(request, form, formsets, change)
+        self._recompute(request, before | self.years_of(form.instance))
+
+
+@admin.register(StatutoryDay)
+class StatutoryDayAdmin(RecomputingAdmin):
+    list_display = ["date", "weekday", "kind", "note", "notice"]
+    list_filter = ["kind", "notice"]
+    date_hierarchy = "date"
+    search_fields = ["note"]
+
+    @admin.display(description="星期")
+    def weekday(self, obj) -> str:
+        return "星期" + "一二三四五六日"[obj.date.weekday()]
+
+    def years_of(self, obj) -> set[int]:
+        return {obj.date.year}
+
+    def save_model(self, request, obj, form, change):
+        before = {form.initial["date"].year} if change and form.initial.get("date") else set()
+        super().save_model(request, obj, form, change)
+        self._recompute(request, before | self.years_of(obj))

@@ -75,7 +75,8 @@ def _recompute(appeal: Appeal, calendar: deadlines.Calendar, years: list[int], *
     appeal.save(update_fields=["handling_due_at", "deadline_estimated", "is_overdue"])
     record(appeal, Action.DEADLINE_RECOMPUTE, actor=actor, label=label,
            from_state=appeal.state, unit=appeal.unit, note=_note(years, old, new),
-           data={"years": years, "from": old.isoformat(), "to": new.due.isoformat(),
+           data={"years": years, "from": timezone.localtime(old).isoformat(),
+                 "to": timezone.localtime(new.due).isoformat(),
                  "estimated": new.estimated})
     return True
 
