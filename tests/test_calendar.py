@@ -373,3 +373,48 @@ def test_saving_a_notice_in_admin_recomputes_with_the_admin_as_actor(d):
     assert row.handling_due_at == before and row.deadline_estimated
     assert AppealEvent.objects.filter(appeal=appeal,
                                       action=Action.DEADLINE_RECOMPUTE).count() == 2
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_banner_case_badge_and_admin_entry_in_chromium(live_server, browser, output_dir):
+    from django.db import connections
+
+    from .factories import build_district
+    from .test_browser import staff_page
+
+    try:
+        d = build_district()
+        holiday = made_up_holiday()
+        appeal = open_case_over(d, holiday)
+        User.objects.filter(pk=d.admin.pk).update(is_staff=True, is_superuser=True)
+        base = live_server.url
+        admin = staff_page(browser, base, "admin")
+        assert banner(holiday.year) in admin.inner_text(".calendar-banner")
+        admin.screenshot(path=output_dir / "01-banner.png", full_page=True)
+        admin.goto(f"{base}/staff/appeals/{appeal.number}/")
+        assert admin.locator(".badge-estimated").inner_text() == "按工作日估算"
+        admin.screenshot(path=output_dir / "02-case-estimated.png", full_page=True)
+        admin.goto(f"{base}/staff/")
+        admin.click(".calendar-banner a")
+        admin.fill("#id_year", str(holiday.year))
+        admin.fill("#id_title", NOTICE)
+        admin.fill("#id_days-0-date", holiday.isoformat())
+        admin.select_option("#id_days-0-kind", "holiday")
+        admin.fill("#id_days-0-note", "测试用虚构假日")
+        admin.screenshot(path=output_dir / "03-admin-notice.png", full_page=True)
+        admin.click("input[name=_save]")
+        admin.wait_for_url(f"{base}/admin/appeals/holidaynotice/")
+        assert "已按新的节假日安排重算1件诉求的办理期限" in admin.inner_text("body")
+        admin.screenshot(path=output_dir / "04-admin-saved.png", full_page=True)
+        admin.goto(f"{base}/staff/appeals/{appeal.number}/")
+        assert admin.locator(".badge-estimated").count() == 0
+        assert "期限重算" in admin.inner_text("body")
+        admin.screenshot(path=output_dir / "05-case-recomputed.png", full_page=True)
+        admin.goto(f"{base}/staff/")
+        assert admin.locator(".calendar-banner").count() == 0
+    finally:
+        connections.close_all()
