@@ -52,8 +52,8 @@ class WorkbenchFilter(LedgerFilterForm):
     """The dispatcher's queue: pending appeals unless states are chosen, sorted."""
 
     sort = django_filters.ChoiceFilter(
-        label="排序", method="filter_sort", empty_label="收到时间（先收先办）",
-        choices=[("-received", "收到时间（最新在前）"), ("deadline", "办理期限（最近在前）")],
+        label="排序", method="filter_sort", empty_label="先收先办",
+        choices=[("-received", "最新收到在前"), ("deadline", "办理期限最近在前")],
     )
 
     def filter_queryset(self, queryset):
