@@ -7,7 +7,8 @@ from django import forms
 from banshi.org.choices import UnitKind
 from banshi.org.models import Unit
 
-TOP_GROUPS = {UnitKind.DISTRICT: "区级", UnitKind.STREET: "街道", UnitKind.DEPARTMENT: "部门"}
+TOP_GROUPS: dict[str, str] = {UnitKind.DISTRICT: "区级", UnitKind.STREET: "街道",
+                              UnitKind.DEPARTMENT: "部门"}
 
 
 def _group_of(unit: Unit) -> tuple[str, str]:

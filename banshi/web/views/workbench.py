@@ -57,7 +57,8 @@ def render_workbench(request, query: QueryDict, *, bulk: BulkDispatchForm | None
     reasons = _returns(rows)
     ticked = set(bulk["numbers"].value() or []) if bulk is not None else set()
     context = _summary(user) | {
-        "panel": "dispatch", "role_label": Role(permissions.role_of(user)).label,
+        "panel": "dispatch",
+        "role_label": dict(Role.choices).get(permissions.role_of(user) or "", ""),
         "unit": permissions.unit_of(user),
         "filter": queue, "page": page,
         "more_filters": any(query.get(k) for k in query if k not in ("q", "sort", "page")),
