@@ -261,3 +261,20 @@ def test_after_dispatch_the_case_page_offers_redispatch_and_folds_suggestions(cl
     assert "已改派" in response.content.decode()
     appeal.refresh_from_db()
     assert appeal.unit == d.zjj and len(dispatch_events(appeal)) == 2
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_the_search_and_the_bulk_note(client, d, text):
+    appeal = submitted(d)
+    login(client, "dispatcher")
+    page = client.get(HOME, {"q": text})
+    assert page.status_code == 200 and "<script>alert" not in page.content.decode()
+    response = client.post(BULK, {"numbers": [appeal.number, text[:40]], "unit": "cgj",
+                                  "note": text, "back": text})
+    assert response.status_code in (302, 422)
+    assert "<script>alert" not in response.content.decode()
+    appeal.refresh_from_db()
+    if response.status_code == 302:
+        assert text.strip() in dispatch_events(appeal)[0].note
+    else:  # too long a note: nothing dispatched
+        assert appeal.state == State.SUBMITTED
