@@ -126,7 +126,7 @@ def test_dispatcher_dispatches_through_the_case_form(client, d):
     login(client, "dispatcher")
     html = client.get(case_url(appeal)).content.decode()
     assert f'action="{act_url(appeal, "dispatch")}"' in html
-    assert '<optgroup label="街道·局委">' in html and "城乡建设/市政管理/路灯" in html
+    assert '<optgroup label="部门">' in html and "城乡建设/市政管理/路灯" in html
     response = client.post(act_url(appeal, "dispatch"), {
         "unit": "cgj", "category": d.cat_city_3.code, "aspect": d.aspect.code,
         "urgency": "urgent", "note": "请尽快"}, follow=True)

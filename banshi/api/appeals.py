@@ -145,7 +145,7 @@ def list_appeals(request, filters: Query[s.ListFilters]):
     queryset = Appeal.objects.visible_to(request.user).select_related(
         "region__parent", "unit", "category", "aspect"
     )
-    filterset = LedgerFilter(_querydict(data), queryset=queryset)
+    filterset = LedgerFilter(_querydict(data), queryset=queryset, request=request)
     if not filterset.is_valid():
         field, errors = next(iter(filterset.errors.items()))
         raise actions.InvalidInput(f"筛选条件{field}无效：{errors[0]}", field)

@@ -1,5 +1,7 @@
 """The ledger's filters, shared by the staff pages, the API and `banshi export-ledger`."""
 
+import unicodedata
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -10,7 +12,10 @@ from banshi.org.models import Region, Unit
 
 from .choices import Channel, State
 from .models import Appeal, Aspect, Category
-from .validators import validate_date
+from .permissions import may_search_by_phone
+from .validators import normalise_phone, validate_date
+
+PHONE_DIGITS_MIN = 7  # a search of this many digits or more also matches inside phones
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -48,7 +53,23 @@ class LedgerFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(number__icontains=value) | Q(title__icontains=value) | Q(content__icontains=value)
+            | self.phone_match(value)
         )
+
+    def phone_match(self, value: str) -> Q:
+        """The caller's phone, whole ("138 1234 1234", "0371-67181234") or seven digits and
+        more of it — only for those who may search by phone (pass `request=`); for anyone
+        else (and without a request) it matches nothing."""
+        if not may_search_by_phone(getattr(self.request, "user", None)):
+            return Q(pk__in=[])
+        digits = "".join(unicodedata.normalize("NFKC", value).split())
+        match = (Q(contact_phone__contains=digits)
+                 if digits.isdigit() and len(digits) >= PHONE_DIGITS_MIN else Q(pk__in=[]))
+        try:
+            phone = normalise_phone(value)
+        except ValueError:
+            return match
+        return match | Q(contact_phone=phone) if phone else match
 
     def filter_category(self, queryset, name, value):
         category = Category.objects.filter(code=value).first()

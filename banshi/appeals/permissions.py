@@ -40,6 +40,13 @@ def may_see_personal(user: Person, appeal: Appeal) -> bool:
     return is_dispatcher(user) or is_handling_unit(user, appeal)
 
 
+def may_search_by_phone(user: Person) -> bool:
+    """Find appeals by the caller's phone: only the roles that see personal data on every
+    appeal (the dispatcher, admins). Anyone else could learn from which rows match whose
+    phone a case they see masked belongs to, so their search never matches a phone."""
+    return is_dispatcher(user)
+
+
 def may_manage_problems(user: Person) -> bool:
     """Create, confirm, edit, reject problems and link appeals: the dispatcher and admins."""
     return is_dispatcher(user)

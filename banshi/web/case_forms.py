@@ -2,7 +2,6 @@
 and calls that action. `ACTION_FORMS` maps the URL's action name to its form."""
 
 import datetime as dt
-from itertools import groupby
 
 from django import forms
 from django.utils import timezone
@@ -13,21 +12,10 @@ from banshi.appeals.choices import Rating, Urgency
 from banshi.appeals.limits import ANSWER_MAX, REPLY_MAX
 from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.transitions import APPEAL
-from banshi.org.choices import UnitLevel
 from banshi.org.models import Unit
 
 from .action_forms import BaseActionForm, note_field, offered_forms
-
-UNIT_LEVEL_ORDER = [UnitLevel.COMMUNITY, UnitLevel.STREET, UnitLevel.DISTRICT]
-
-def unit_choices() -> list:
-    """Active units grouped by level: 社区 / 街道·局委 / 区."""
-    units = sorted(Unit.objects.filter(is_active=True),
-                   key=lambda u: (UNIT_LEVEL_ORDER.index(u.level), u.path))
-    return [("", "请选择承办单位")] + [
-        (UnitLevel(level).label, [(u.code, u.name) for u in members])
-        for level, members in groupby(units, key=lambda u: u.level)
-    ]
+from .unit_picker import UnitSelect, unit_choices
 
 
 def category_choices() -> list:
@@ -46,10 +34,12 @@ class ActionForm(BaseActionForm):
 
 
 class DispatchForm(ActionForm):
+    """派单, or 改派 once the appeal has a unit (the same action, to another unit)."""
+
     transition = "dispatch"
     label, done = "派单", "已派单"
     primary = True
-    unit = forms.ChoiceField(label="承办单位", choices=unit_choices)
+    unit = forms.ChoiceField(label="承办单位", choices=unit_choices, widget=UnitSelect)
     category = forms.ChoiceField(label="分类", choices=category_choices, required=False)
     aspect = forms.ChoiceField(label="办实事方向", choices=aspect_choices, required=False)
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
@@ -61,6 +51,7 @@ class DispatchForm(ActionForm):
         self.fields["urgency"].initial = self.appeal.urgency
         if self.appeal.unit_id:
             self.fields["unit"].initial = self.appeal.unit.code
+            self.label, self.done, self.primary = "改派", "已改派", False
         self._suggest()
 
     def _suggest(self):

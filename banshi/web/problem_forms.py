@@ -12,7 +12,7 @@ from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
 
 from .action_forms import BaseActionForm, note_field, offered_forms
-from .case_forms import unit_choices
+from .unit_picker import UnitSelect, unit_choices
 
 
 def category_choices() -> list:
@@ -20,8 +20,7 @@ def category_choices() -> list:
 
 
 def owner_choices() -> list:
-    choices = unit_choices()
-    return [("", "(未指定)")] + choices[1:]
+    return unit_choices("(未指定)")
 
 
 def community_choices() -> list:
@@ -36,7 +35,8 @@ class ProblemFieldsForm(forms.Form):
     title = forms.CharField(label="问题名称", max_length=TITLE_MAX)
     description = note_field("问题描述", rows=3, max_length=REPLY_MAX)
     category = forms.ChoiceField(label="分类", choices=category_choices, required=False)
-    owner_unit = forms.ChoiceField(label="牵头单位", choices=owner_choices, required=False)
+    owner_unit = forms.ChoiceField(label="牵头单位", choices=owner_choices, required=False,
+                                   widget=UnitSelect)
     places = forms.CharField(label="地点/人群", max_length=NOTE_MAX, required=False,
                              help_text="多个用顿号“、”分隔")
     plan = note_field("整改方案", rows=4, max_length=REPLY_MAX)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import case, ledger, problems, resident, staff
+from .views import case, ledger, problems, resident, staff, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", staff.home, name="home"),
+    path("staff/bulk-dispatch/", workbench.bulk_dispatch, name="bulk-dispatch"),
     path("staff/supervision/", staff.supervision_board, name="supervision"),
     path("staff/import/", staff.import_view, name="import"),
     path("staff/appeals/", ledger.ledger, name="ledger"),

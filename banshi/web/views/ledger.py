@@ -2,51 +2,25 @@
 
 import tempfile
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from banshi.appeals.filters import LedgerFilter
 from banshi.appeals.ledger.export import write_ledger
-from banshi.appeals.models import Appeal, Category
-from banshi.org.models import Unit
+from banshi.appeals.models import Appeal
 
+from ..filter_forms import LedgerFilterForm
 from .common import staff_required
 
 PAGE_SIZE = 50
 EXPORT_IN_MEMORY = 16 * 1024 * 1024  # larger workbooks spill to a temporary file
-OVERDUE_CHOICES = [("", "全部"), ("true", "超期"), ("false", "未超期")]
-
-
-class LedgerFilterForm(LedgerFilter):
-    """The ledger filter with pickers instead of bare codes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = [("", "全部")] + [(u.code, u.name) for u in Unit.objects.order_by("path")]
-        categories = [("", "全部")] + [(c.code, c.path_name)
-                                       for c in Category.objects.order_by("code")]
-        widgets = {
-            "q": forms.TextInput(attrs={"placeholder": "编号、标题或内容", "type": "search"}),
-            "unit": forms.Select(choices=units),
-            "category": forms.Select(choices=categories),
-            "state": forms.CheckboxSelectMultiple,
-            "channel": forms.CheckboxSelectMultiple,
-            "overdue": forms.Select(choices=OVERDUE_CHOICES),
-        }
-        for name, widget in widgets.items():
-            self.filters[name].extra["widget"] = widget
-        self.filters["unit"].label, self.filters["category"].label = "承办单位", "分类"
-        self.filters["aspect"].extra["empty_label"] = "全部"
-        self.filters["street"].extra["empty_label"] = "全部"
 
 
 def filtered(request) -> LedgerFilterForm:
     queryset = (Appeal.objects.visible_to(request.user)
                 .select_related("region__parent", "category", "unit"))
-    return LedgerFilterForm(request.GET or None, queryset=queryset)
+    return LedgerFilterForm(request.GET or None, queryset=queryset, request=request)
 
 
 @staff_required

@@ -3,45 +3,19 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from banshi.appeals import actions
-from banshi.appeals.choices import HANDLING_STATES, Action, ExtensionStatus, State
+from banshi.appeals.choices import HANDLING_STATES, ExtensionStatus, State
 from banshi.appeals.ledger.importer import import_appeals
-from banshi.appeals.models import Appeal, AppealEvent, ExtensionRequest, Supervision
+from banshi.appeals.models import Appeal, ExtensionRequest, Supervision
 from banshi.org import permissions
 from banshi.org.choices import Role
 
 from ..forms import EntryForm, ImportForm, apply_action_error
 from .common import dispatcher_required, staff_required
-
-QUEUE_LIMIT = 200
-
-
-def _dispatch_queue(user) -> dict:
-    queue = list(Appeal.objects.visible_to(user)
-                 .filter(state__in=[State.SUBMITTED, State.RETURNED])
-                 .select_related("region__parent").order_by("collected_at", "id")[:QUEUE_LIMIT])
-    returned = [a.pk for a in queue if a.state == State.RETURNED]
-    reasons = {}
-    for event in (AppealEvent.objects.filter(appeal_id__in=returned, action=Action.RETURN)
-                  .select_related("unit").order_by("at", "id")):
-        reasons[event.appeal_id] = event  # the latest return wins
-    counts = dict(Appeal.objects.visible_to(user).values_list("state")
-                  .annotate(n=Count("id")).order_by())
-    extensions = (ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
-                  .select_related("appeal__unit").order_by("requested_at"))
-    return {
-        "queue": [{"appeal": a, "returned": reasons.get(a.pk)} for a in queue],
-        "counts": [(State(s).label, counts.get(s, 0)) for s in
-                   (State.SUBMITTED, State.RETURNED, State.DISPATCHED, State.IN_PROGRESS,
-                    State.RESOLVED, State.CLOSED)],
-        "overdue_count": Appeal.objects.visible_to(user).filter(
-            is_overdue=True, state__in=HANDLING_STATES).count(),
-        "extensions": extensions,
-    }
+from .workbench import render_workbench
 
 
 def _unit_todo(unit) -> dict:
@@ -74,8 +48,8 @@ def home(request):
     role = permissions.role_of(request.user)
     context = {"role_label": Role(role).label, "unit": permissions.unit_of(request.user)}
     if permissions.is_dispatcher(request.user):
-        context |= _dispatch_queue(request.user) | {"panel": "dispatch"}
-    elif role == Role.UNIT and context["unit"] is not None:
+        return render_workbench(request, request.GET)
+    if role == Role.UNIT and context["unit"] is not None:
         context |= _unit_todo(context["unit"]) | {"panel": "unit"}
     else:
         context |= board_context(request.user) | {"panel": "board"}

@@ -1,0 +1,65 @@
+/* Staff pages' small helpers (no framework, no inline script: the CSP allows 'self' only).
+   - A unit picker's filter box narrows its <select> to the units whose name, code or group
+     contains the words typed.
+   - A "select all" checkbox ticks every checkbox of the same name in its form. */
+(function () {
+  "use strict";
+
+  function matches(option, words, groupLabel) {
+    if (!words) return true;
+    var text = (option.textContent + " " + option.value + " " + groupLabel).toLowerCase();
+    return text.indexOf(words) !== -1;
+  }
+
+  function setUpFilter(input) {
+    var select = document.getElementById(input.getAttribute("data-unit-filter"));
+    if (!select) return;
+    var original = Array.prototype.map.call(select.children, function (node) {
+      return node.cloneNode(true);
+    });
+    input.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase();
+      var chosen = select.value;
+      var first = null;
+      select.replaceChildren();
+      original.forEach(function (node) {
+        if (node.tagName === "OPTGROUP") {
+          var group = node.cloneNode(false);
+          Array.prototype.forEach.call(node.children, function (option) {
+            if (matches(option, words, node.label)) {
+              group.appendChild(option.cloneNode(true));
+              first = first || option.value;
+            }
+          });
+          if (group.children.length) select.appendChild(group);
+        } else if (!node.value || matches(node, words, "")) {
+          select.appendChild(node.cloneNode(true));
+          if (node.value) first = first || node.value;
+        }
+      });
+      select.value = chosen;
+      if (select.value !== chosen || !chosen) select.value = words && first ? first : "";
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  function setUpSelectAll(box) {
+    var name = box.getAttribute("data-select-all");
+    var scope = box.form || document;
+    box.hidden = false;
+    box.addEventListener("change", function () {
+      scope.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (c) {
+        c.checked = box.checked;
+      });
+    });
+  }
+
+  function start() {
+    document.querySelectorAll("input[data-unit-filter]").forEach(setUpFilter);
+    document.querySelectorAll("input[data-select-all]").forEach(setUpSelectAll);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
