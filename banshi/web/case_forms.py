@@ -17,6 +17,7 @@ from banshi.org.choices import UnitLevel
 from banshi.org.models import Unit
 
 from .action_forms import BaseActionForm, note_field, offered_forms
+from .widgets import DateInput
 
 UNIT_LEVEL_ORDER = [UnitLevel.COMMUNITY, UnitLevel.STREET, UnitLevel.DISTRICT]
 
@@ -164,7 +165,7 @@ class SuperviseForm(ActionForm):
     label, done = "督办", "已下达督办"
     instruction = note_field("督办要求", required=True, rows=3)
     due_date = forms.DateField(label="督办期限", initial=_in_three_days,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
 
     def perform(self):
         data = self.cleaned_data
