@@ -100,7 +100,8 @@ def body_text(response) -> str:
 # POST 422, or 403 by role), "public" (resident pages and login), "admin".
 
 WEB = {
-    "landing": ("public", "GET"), "submit": ("public", "GET"), "track": ("public", "GET"),
+    "landing": ("public", "GET"), "submit": ("public", "GET"), "submitted": ("public", "GET"),
+    "track": ("public", "GET"),
     "rate": ("public", "POST"), "login": ("public", "GET"), "logout": ("public", "POST"),
     "home": ("list", "GET"), "supervision": ("list", "GET"), "ledger": ("list", "GET"),
     "export": ("list", "GET"), "problems": ("list", "GET"),

@@ -29,7 +29,9 @@ def form_data(d, **overrides) -> dict:
 
 
 def web_submit(client, d, meta=None, **overrides):
-    return client.post(reverse("web:submit"), form_data(d, **overrides), **(meta or {}))
+    """POST the H5 form; a success is followed to the page showing the number and code."""
+    return client.post(reverse("web:submit"), form_data(d, **overrides), follow=True,
+                       **(meta or {}))
 
 
 def api_submit(client, headers=None, meta=None, **overrides):

@@ -40,7 +40,8 @@ def form_data(d, **overrides) -> dict:
 
 
 def submit(client, d, **overrides):
-    return client.post(reverse("web:submit"), form_data(d, **overrides))
+    """POST the form and follow the redirect to the success page."""
+    return client.post(reverse("web:submit"), form_data(d, **overrides), follow=True)
 
 
 def credentials(html: str) -> tuple[str, str]:
@@ -71,7 +72,7 @@ def test_submit_with_photo_shows_number_and_code_once(client, d):
     response = client.post(reverse("web:submit"), form_data(d) | {"photos": [photo]},
                            follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain == []  # rendered, never redirected
+    assert response.redirect_chain == [(reverse("web:submitted"), 302)]  # POST → redirect → GET
     html = response.content.decode()
     number, code = credentials(html)
     appeal = Appeal.objects.get(number=number)
@@ -154,17 +155,20 @@ def test_submissions_are_rate_limited_per_ip(client, d, settings):
     assert response.status_code == 429
     assert "操作太频繁" in response.content.decode()
     assert Appeal.objects.count() == 2
-    other = client.post(reverse("web:submit"), form_data(d), REMOTE_ADDR="10.0.0.9")
+    other = client.post(reverse("web:submit"), form_data(d), REMOTE_ADDR="10.0.0.9",
+                        follow=True)
     assert other.status_code == 200
 
 
-def test_track_form_is_post_only_and_never_reads_the_query_string(client, d):
+def test_track_form_is_post_only_and_reads_only_the_number_from_the_query_string(client, d):
     appeal, code = with_code(d)
     response = client.get(reverse("web:track"), {"number": appeal.number, "code": code})
     html = response.content.decode()
     assert response.status_code == 200
     assert appeal.title not in html
     assert 'method="post"' in html
+    assert f'value="{appeal.number}"' in html  # filled in, nothing looked up
+    assert code not in html
 
 
 def test_track_with_right_code_shows_progress_without_internal_details(client, d):

@@ -15,7 +15,7 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from banshi.appeals import actions
-from banshi.appeals.access import access_appeal, track_appeal
+from banshi.appeals.access import access_appeal, normalise_code, track_appeal
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.filters import LedgerFilter
 from banshi.appeals.models import Appeal, Aspect, Category
@@ -181,7 +181,7 @@ def feedback(request, number: str, payload: s.FeedbackIn):
         appeal = track_appeal(number, payload.query_code or "")
         appeal = actions.record_feedback(appeal, rating=payload.rating,
                                          comment=payload.comment or "",
-                                         query_code=payload.query_code)
+                                         query_code=normalise_code(payload.query_code))
         return Status(200, _progress(appeal))
     appeal = actions.record_feedback(access_appeal(user, number), rating=payload.rating,
                                      comment=payload.comment or "", actor=user)

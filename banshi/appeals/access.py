@@ -2,6 +2,7 @@
 And what a user may see of a problem's appeals (the problem page)."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -12,12 +13,23 @@ from banshi.org import permissions
 from .models import Appeal, Problem
 
 
+def normalise_number(number: str | None) -> str:
+    """An appeal number as typed: full-width characters made half-width (NFKC), spaces
+    around it dropped, letters upper-cased ("ｚｙ20261201－0401 " → "ZY20261201-0401")."""
+    return unicodedata.normalize("NFKC", number or "").strip().upper()
+
+
+def normalise_code(code: str | None) -> str:
+    """A query code as typed: full-width digits made half-width, spaces around it dropped."""
+    return unicodedata.normalize("NFKC", code or "").strip()
+
+
 def access_appeal(user, number: str) -> Appeal:
     """The appeal `number` if `user` may see it; Http404 otherwise (never 403, never a hint)."""
     queryset = Appeal.objects.visible_to(user).select_related(
         "region__parent", "unit", "category__parent__parent", "aspect"
     )
-    appeal = queryset.filter(number=number).first()
+    appeal = queryset.filter(number=normalise_number(number)).first()
     if appeal is None:
         raise Http404("诉求不存在")
     return appeal
@@ -25,8 +37,8 @@ def access_appeal(user, number: str) -> Appeal:
 
 def track_appeal(number: str, code: str) -> Appeal:
     """The resident's view: number plus query code; a wrong code is the same 404."""
-    appeal = Appeal.objects.filter(number=(number or "").strip()).first()
-    if appeal is None or not appeal.check_query_code((code or "").strip()):
+    appeal = Appeal.objects.filter(number=normalise_number(number)).first()
+    if appeal is None or not appeal.check_query_code(normalise_code(code)):
         raise Http404("编号或查询码不正确")
     return appeal
 

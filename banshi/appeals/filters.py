@@ -3,12 +3,12 @@
 import unicodedata
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
+from banshi.web.widgets import DateInput
 
 from .choices import Channel, State
 from .models import Appeal, Aspect, Category
@@ -34,12 +34,12 @@ class LedgerFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         field_name="collected_at", method="filter_from", label="收到日期起",
         validators=[validate_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         field_name="collected_at", method="filter_to", label="收到日期止",
         validators=[validate_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="是否超期")
 

@@ -16,6 +16,7 @@ from banshi.org.models import Unit
 
 from .action_forms import BaseActionForm, note_field, offered_forms
 from .unit_picker import UnitSelect, unit_choices
+from .widgets import DateInput
 
 
 def category_choices() -> list:
@@ -155,7 +156,7 @@ class SuperviseForm(ActionForm):
     label, done = "督办", "已下达督办"
     instruction = note_field("督办要求", required=True, rows=3)
     due_date = forms.DateField(label="督办期限", initial=_in_three_days,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
 
     def perform(self):
         data = self.cleaned_data

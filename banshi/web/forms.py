@@ -13,6 +13,8 @@ from banshi.appeals.validators import PHONE_HELP, normalise_phone, validate_date
 from banshi.org.choices import RegionLevel, UnitKind
 from banshi.org.models import Region
 
+from .widgets import DateInput
+
 PHONE_ATTRS = {"inputmode": "tel", "autocomplete": "tel"}
 
 
@@ -122,7 +124,7 @@ class EntryForm(AppealFieldsMixin):
                                 choices=[("", "请选择")] + [(c.value, c.label)
                                                             for c in OFFLINE_CHANNELS])
     collected_date = forms.DateField(label="收集日期", initial=_today, validators=[validate_date],
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=DateInput())
 
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +147,8 @@ class EntryForm(AppealFieldsMixin):
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label="编号", max_length=32,
+    NUMBER_MAX = 32
+    number = forms.CharField(label="编号", max_length=NUMBER_MAX,
                              widget=forms.TextInput(attrs={"placeholder": "如 ZY20260101-0001",
                                                            "autocomplete": "off"}))
     code = forms.CharField(label="查询码", max_length=12,

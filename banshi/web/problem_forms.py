@@ -13,6 +13,7 @@ from banshi.org.models import Region, Unit
 
 from .action_forms import BaseActionForm, note_field, offered_forms
 from .unit_picker import UnitSelect, unit_choices
+from .widgets import DateInput
 
 
 def category_choices() -> list:
@@ -151,7 +152,7 @@ class MilestoneForm(ProblemActionForm):
     label, done, button = "新增整改节点", "已新增整改节点", "新增"
     title = forms.CharField(label="节点名称", max_length=TITLE_MAX)
     due_date = forms.DateField(label="计划完成", required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
     progress = ProgressField(initial=0)
     note = note_field()
 

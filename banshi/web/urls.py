@@ -7,6 +7,7 @@ app_name = "web"
 urlpatterns = [
     path("", resident.landing, name="landing"),
     path("h5/submit/", resident.submit, name="submit"),
+    path("h5/submit/done/", resident.submitted, name="submitted"),
     path("h5/track/", resident.track, name="track"),
     path("h5/track/rate/", resident.rate, name="rate"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",

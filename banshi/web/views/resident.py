@@ -1,14 +1,15 @@
-"""The resident's H5 pages: no login; the query code travels only in POST bodies."""
+"""The resident's H5 pages: no login; the query code travels only in POST bodies and, for
+the one display after submitting, in the server-side session (never in a URL)."""
 
 from functools import wraps
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banshi.appeals import actions
-from banshi.appeals.access import track_appeal
+from banshi.appeals.access import normalise_code, normalise_number, track_appeal
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.public import public_reply, public_timeline
 
@@ -17,6 +18,7 @@ from ..clients import with_device_cookie
 from ..forms import RateForm, SubmitForm, TrackForm, apply_action_error
 
 WRONG_CODE = "编号或查询码不正确"
+SUBMITTED = "h5_submitted"  # session key: {"number", "title", "code"}; the code until shown once
 
 
 def resident_page(view):
@@ -57,8 +59,23 @@ def submit(request):
         except actions.ActionError as exc:
             apply_action_error(form, exc)
         else:
-            return render(request, "web/h5/submitted.html", {"appeal": appeal, "code": code})
+            request.session[SUBMITTED] = {"number": appeal.number, "title": appeal.title,
+                                          "code": code}
+            return redirect("web:submitted")
     return render(request, "web/h5/submit.html", {"form": form}, status=422)
+
+
+@resident_page
+@require_http_methods(["GET"])
+def submitted(request):
+    """The page after submitting: the number and, this once, the query code. A refresh
+    shows the number only and files nothing."""
+    shown = request.session.get(SUBMITTED)
+    if not shown:
+        return redirect("web:landing")
+    code = shown.pop("code", "")
+    request.session[SUBMITTED] = shown  # without the code: it is shown this once
+    return render(request, "web/h5/submitted.html", shown | {"code": code})
 
 
 def _track_context(appeal, code: str) -> dict:
@@ -72,8 +89,10 @@ def _track_context(appeal, code: str) -> dict:
 @resident_page
 @require_http_methods(["GET", "POST"])
 def track(request):
-    if request.method != "POST":
-        return render(request, "web/h5/track.html", {"form": TrackForm()})
+    if request.method != "POST":  # ?number= fills the number in (the code never travels so)
+        number = normalise_number(request.GET.get("number", ""))[:TrackForm.NUMBER_MAX]
+        return render(request, "web/h5/track.html",
+                      {"form": TrackForm(initial={"number": number})})
     ratelimit.attempt(request, "track")
     form = TrackForm(request.POST)
     if form.is_valid():
@@ -98,7 +117,7 @@ def rate(request):
         appeal = track_appeal(request.POST.get("number", ""), request.POST.get("code", ""))
     except Http404:
         return render(request, "web/h5/track.html", {"form": TrackForm(), "error": WRONG_CODE})
-    code, error = request.POST["code"].strip(), ""
+    code, error = normalise_code(request.POST["code"]), ""
     if form.is_valid():
         data = form.cleaned_data
         try:
