@@ -170,6 +170,8 @@ class AppealOut(Schema):
     aspect_code: str | None
     unit_code: str | None
     unit: str | None
+    delegated_by_code: str | None = Field(description="转派该诉求的单位(其下级单位办理时)")
+    delegation_due: dt.date | None = Field(description="转派给下级单位的办理期限")
     urgency: str
     state: str
     state_label: str
@@ -237,6 +239,18 @@ class DispatchIn(Input):
     aspect_code: Code | None = None
     urgency: Literal["normal", "urgent", "critical"] | None = None
     note: Note | None = None
+
+
+class DelegateIn(Input):
+    unit_code: Code = Field(description="本单位的下级单位(社区)代码")
+    note: Reason
+    due: Day | None = Field(None, description="下级单位的办理期限，不晚于本单位的办理期限；"
+                                             "不填则为本单位的办理期限")
+
+
+class ReviewIn(Input):
+    approve: bool = Field(description="true：答复送达群众；false：退回下级单位重新办理")
+    note: Note | None = Field(None, description="审核意见；退回时必填")
 
 
 class NoteIn(Input):

@@ -23,6 +23,8 @@ def appeal_out(user, appeal: Appeal) -> dict:
         "aspect_code": appeal.aspect.code if appeal.aspect_id else None,
         "unit_code": unit.code if unit else None,
         "unit": unit.name if unit else None,
+        "delegated_by_code": appeal.delegated_by.code if appeal.delegated_by_id else None,
+        "delegation_due": appeal.delegation_due,
         "urgency": appeal.urgency,
         "state": appeal.state,
         "state_label": State(appeal.state).label,

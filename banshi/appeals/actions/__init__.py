@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import Any
 
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
+from .chain import delegate, review
 from .intake import check_photos, sniff_photo, submit_appeal
 from .supervision import (
     answer_supervision,
@@ -52,7 +53,8 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
-    "accept", "answer_supervision", "check_photos", "decide_extension", "dispatch", "escalate",
-    "invalidate", "mark_overdue", "merge", "record_feedback", "reopen", "request_extension",
-    "resolve", "return_", "sniff_photo", "submit_appeal", "supervise", *_HOME,
+    "accept", "answer_supervision", "check_photos", "decide_extension", "delegate",
+    "dispatch", "escalate", "invalidate", "mark_overdue", "merge", "record_feedback", "reopen",
+    "request_extension", "resolve", "return_", "review", "sniff_photo", "submit_appeal",
+    "supervise", *_HOME,
 ]

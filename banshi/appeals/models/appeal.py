@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from banshi.org import permissions
-from banshi.org.choices import UnitKind
+from banshi.org.choices import UnitKind, UnitLevel
 from banshi.org.models import Region, Unit
 
 from ..choices import (
@@ -132,6 +132,12 @@ class AppealQuerySet(models.QuerySet["Appeal"]):
         return self.filter(is_overdue=False).filter(late_response | late_handling)
 
 
+def level_of(unit: Unit | None) -> str:
+    """办理层级 of a case held by `unit`: with no unit it is at the district (the dispatcher
+    holds it, or invalidated it)."""
+    return unit.level if unit is not None else UnitLevel.DISTRICT
+
+
 def hash_query_code(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
@@ -180,6 +186,13 @@ class Appeal(models.Model):
     state = models.CharField(
         "状态", max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
+    # 转派: the unit that delegated the case down to `unit` (one of its sub-units), which the
+    # community returns it to and which reviews its answer; the community's due date.
+    delegated_by = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="delegated_appeals",
+        verbose_name="转派单位",
+    )
+    delegation_due = models.DateField("转派办理期限", null=True, blank=True)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     response_due_at = models.DateTimeField("响应期限", null=True, blank=True, db_index=True)
     handling_due_at = models.DateTimeField("办理期限", null=True, blank=True, db_index=True)

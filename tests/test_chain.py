@@ -1,0 +1,254 @@
+"""The chain below the district: a street 转派s a case to one of its communities, the
+community accepts, answers or returns it to the street, and the street 审核s the answer
+before it reaches the resident. Actions, the API and the case page."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.http import HttpRequest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from banshi.appeals import actions
+from banshi.appeals.choices import Action, State
+from banshi.appeals.models import Appeal
+from banshi.appeals.public import public_reply, public_timeline
+from banshi.appeals.transitions import APPEAL
+from banshi.org.models import ApiToken
+
+from .factories import HOSTILE, PASSWORD, add_other_street, dispatched, in_progress, with_code
+
+API = "/api/v1"
+
+
+def at_street(d, **kwargs) -> Appeal:
+    """A case the street has accepted (in progress at 林山寨街道)."""
+    return actions.accept(dispatched(d, d.street_unit, **kwargs), actor=d.street_staff)
+
+
+def delegated(d, **kwargs) -> Appeal:
+    return actions.delegate(at_street(d, **kwargs), actor=d.street_staff, unit=d.community_unit,
+                            note="请社区核实处理")
+
+
+def post(user, path, body=None):
+    headers = {"Authorization": f"Bearer {ApiToken.objects.issue(user)}"}
+    return Client().post(API + path, json.dumps(body or {}), content_type="application/json",
+                         headers=headers)
+
+
+# ---------- the actions ----------
+
+def test_street_delegates_to_its_community_which_accepts_and_answers_after_review(d):
+    appeal = at_street(d)
+    due = timezone.localdate(appeal.handling_due_at)
+    appeal = actions.delegate(appeal, actor=d.street_staff, unit=d.community_unit,
+                              note="请百花社区上门核实", due=due - dt.timedelta(days=1))
+    assert appeal.state == State.DISPATCHED and appeal.unit == d.community_unit
+    assert appeal.delegated_by == d.street_unit
+    assert appeal.delegation_due == due - dt.timedelta(days=1)
+    assert appeal.handling_due_at is not None  # the street's deadline stays
+    appeal = actions.accept(appeal, actor=d.community_staff)
+    appeal = actions.resolve(appeal, actor=d.community_staff, reply="已联系供电所修复路灯。")
+    assert appeal.state == State.PENDING_REVIEW
+    assert public_reply(appeal) == ""  # not yet for the resident
+    assert "承办单位已答复" not in [e["note"] for e in public_timeline(appeal)]
+    appeal = actions.review(appeal, actor=d.street_staff, approve=True)
+    assert appeal.state == State.RESOLVED and appeal.resolved_at is not None
+    assert public_reply(appeal) == "已联系供电所修复路灯。"
+    assert public_timeline(appeal)[-1]["note"] == "承办单位已答复"
+    assert [e.action for e in appeal.events.order_by("at", "id")][-5:] == [
+        Action.ACCEPT, Action.DELEGATE, Action.ACCEPT, Action.RESOLVE, Action.REVIEW]
+
+
+def test_rejected_answer_goes_back_to_the_community_with_the_note(d):
+    appeal = actions.accept(delegated(d), actor=d.community_staff)
+    appeal = actions.resolve(appeal, actor=d.community_staff, reply="已处理。")
+    with pytest.raises(actions.InvalidInput) as no_note:
+        actions.review(appeal, actor=d.street_staff, approve=False)
+    assert no_note.value.field == "note"
+    appeal = actions.review(appeal, actor=d.street_staff, approve=False, note="请附现场照片")
+    assert appeal.state == State.IN_PROGRESS and appeal.unit == d.community_unit
+    assert appeal.reply == ""
+    assert "请附现场照片" in appeal.events.last().note
+    assert APPEAL.allowed("resolve", d.community_staff, appeal)
+
+
+def test_without_review_the_communitys_answer_reaches_the_resident_at_once(d):
+    d.street_unit.review_delegated_answers = False
+    d.street_unit.save()
+    appeal = actions.accept(delegated(d), actor=d.community_staff)
+    appeal = actions.resolve(appeal, actor=d.community_staff, reply="已修复。")
+    assert appeal.state == State.RESOLVED and public_reply(appeal) == "已修复。"
+
+
+def test_community_returns_to_the_street_not_the_district(d):
+    appeal = delegated(d)
+    appeal = actions.return_(appeal, actor=d.community_staff, reason="不在本社区辖区")
+    assert appeal.state == State.IN_PROGRESS and appeal.unit == d.street_unit
+    assert appeal.delegated_by is None and appeal.delegation_due is None
+    event = appeal.events.last()
+    assert event.action == Action.RETURN and event.unit == d.community_unit
+    assert "不在本社区辖区" in event.note
+    # the street handles it again: answers itself, or delegates to another community
+    actions.delegate(appeal, actor=d.street_staff, unit=d.community2_unit, note="请桐淮社区办理")
+
+
+def test_only_the_holders_own_sub_units(d):
+    other = add_other_street(d)
+    appeal = at_street(d)
+    for unit in (other.community_unit, d.cgj, d.street_unit, d.district_unit):
+        with pytest.raises(actions.InvalidInput) as refused:
+            actions.delegate(appeal, actor=d.street_staff, unit=unit, note="转派")
+        assert refused.value.field == "unit_code"
+    with pytest.raises(actions.NotPermitted):  # a sibling street holds no right on it
+        actions.delegate(appeal, actor=other.street_staff, unit=d.community_unit, note="转派")
+    # a unit without sub-units cannot delegate at all
+    assert not APPEAL.allowed("delegate", d.cgj_staff, in_progress(d))
+    assert "没有下级单位" in APPEAL.state_refusal("delegate", in_progress(d))
+
+
+def test_the_due_date_lies_inside_the_streets_deadline(d):
+    appeal = at_street(d)
+    limit = timezone.localdate(appeal.handling_due_at)
+    for bad in (limit + dt.timedelta(days=1), timezone.localdate() - dt.timedelta(days=1)):
+        with pytest.raises(actions.InvalidInput) as refused:
+            actions.delegate(appeal, actor=d.street_staff, unit=d.community_unit, note="转派",
+                             due=bad)
+        assert refused.value.field == "due"
+    appeal = actions.delegate(appeal, actor=d.street_staff, unit=d.community_unit, note="转派")
+    assert appeal.delegation_due == limit
+
+
+def test_only_the_delegating_unit_reviews(d):
+    appeal = actions.accept(delegated(d), actor=d.community_staff)
+    appeal = actions.resolve(appeal, actor=d.community_staff, reply="已处理。")
+    for outsider in (d.community_staff, d.cgj_staff, d.leader):
+        with pytest.raises(actions.NotPermitted) as refused:
+            actions.review(appeal, actor=outsider, approve=True)
+        assert refused.value.message == "只有转派该诉求的单位可以审核答复"
+
+
+def test_the_street_keeps_seeing_the_case_with_the_residents_contact(d):
+    appeal = delegated(d)
+    assert Appeal.objects.visible_to(d.street_staff).filter(pk=appeal.pk).exists()
+    from banshi.appeals.masking import contact
+
+    assert contact(d.street_staff, appeal)["phone"] == "13812341234"
+    assert contact(d.community2_staff, appeal)["phone"] != "13812341234"
+
+
+# ---------- the API ----------
+
+def test_api_delegate_accept_resolve_review(d):
+    appeal = at_street(d)
+    path = f"/appeals/{appeal.number}"
+    due = timezone.localdate(appeal.handling_due_at).isoformat()
+    response = post(d.street_staff, f"{path}/delegate",
+                    {"unit_code": d.community_unit.code, "note": "请社区办理", "due": due})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["unit_code"] == d.community_unit.code
+    assert body["delegated_by_code"] == d.street_unit.code and body["delegation_due"] == due
+    accepted = post(d.community_staff, f"{path}/accept").json()
+    assert accepted["state"] == "in_progress" and "resolve" in accepted["allowed_actions"]
+    answered = post(d.community_staff, f"{path}/resolve", {"reply": "已修复。"})
+    assert answered.json()["state"] == "pending_review"
+    street_view = Client().get(API + path, headers={
+        "Authorization": f"Bearer {ApiToken.objects.issue(d.street_staff)}"}).json()
+    assert street_view["allowed_actions"] == ["review"]
+    approved = post(d.street_staff, f"{path}/review", {"approve": True, "note": "同意"})
+    assert approved.status_code == 200 and approved.json()["state"] == "resolved"
+
+
+def test_api_delegate_refusals(d):
+    other = add_other_street(d)
+    appeal = at_street(d)
+    path = f"/appeals/{appeal.number}/delegate"
+    foreign = post(d.street_staff, path, {"unit_code": other.community_unit.code, "note": "转"})
+    assert foreign.status_code == 422 and foreign.json()["field"] == "unit_code"
+    unknown = post(d.street_staff, path, {"unit_code": "nowhere", "note": "转"})
+    assert unknown.status_code == 422 and unknown.json()["field"] == "unit_code"
+    # an appeal the caller cannot see: 404, as for every action
+    hidden = post(other.street_staff, path, {"unit_code": other.community_unit.code,
+                                             "note": "转"})
+    assert hidden.status_code == 404
+    # a department that sees nothing of it: 404; the dispatcher: no right (403)
+    assert post(d.cgj_staff, path, {"unit_code": "linshanzhai-01", "note": "转"}
+                ).status_code == 404
+    assert post(d.dispatcher, path, {"unit_code": "linshanzhai-01", "note": "转"}
+                ).status_code == 403
+    late = post(d.street_staff, path, {"unit_code": "linshanzhai-01", "note": "转",
+                                       "due": "2099-01-01"})
+    assert late.status_code == 422 and late.json()["field"] == "due"
+
+
+def test_api_review_reject_needs_a_note_and_hostile_text_survives(d):
+    appeal = actions.accept(delegated(d), actor=d.community_staff)
+    path = f"/appeals/{appeal.number}"
+    for text in HOSTILE[:4]:
+        post(d.community_staff, f"{path}/resolve", {"reply": text})
+        assert post(d.street_staff, f"{path}/review", {"approve": False}).status_code == 422
+        rejected = post(d.street_staff, f"{path}/review", {"approve": False, "note": text})
+        assert rejected.status_code == 200, rejected.content
+        assert rejected.json()["state"] == "in_progress"
+    too_long = post(d.street_staff, f"{path}/review", {"approve": False, "note": HOSTILE[4]})
+    assert too_long.status_code in (409, 422)
+
+
+# ---------- the case page ----------
+
+def login(client, username):
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
+    return client
+
+
+def act(appeal, name):
+    return reverse("web:act", args=[appeal.number, name])
+
+
+def test_case_page_delegate_and_review(client, d):
+    appeal = at_street(d)
+    login(client, "linshanzhai")
+    html = client.get(reverse("web:case", args=[appeal.number])).content.decode()
+    assert f'action="{act(appeal, "delegate")}"' in html
+    assert "百花社区居委会" in html and "桐淮社区居委会" in html
+    response = client.post(act(appeal, "delegate"), {
+        "unit": d.community_unit.code, "note": HOSTILE[0], "due": ""}, follow=True)
+    assert "已转派下级单位" in response.content.decode()
+    assert HOSTILE[0] not in response.content.decode()  # escaped
+    appeal.refresh_from_db()
+    assert appeal.unit == d.community_unit and appeal.state == State.DISPATCHED
+
+    community = login(Client(), "linshanzhai-01")
+    page = community.get(reverse("web:case", args=[appeal.number])).content.decode()
+    assert 'id="delegated-by">林山寨街道办事处' in page
+    community.post(act(appeal, "accept"), {})
+    community.post(act(appeal, "resolve"), {"reply": "已修复路灯。"})
+    appeal.refresh_from_db()
+    assert appeal.state == State.PENDING_REVIEW
+    html = client.get(reverse("web:case", args=[appeal.number])).content.decode()
+    assert f'action="{act(appeal, "review")}"' in html
+    client.post(act(appeal, "review"), {"decision": "approve", "note": ""})
+    appeal.refresh_from_db()
+    assert appeal.state == State.RESOLVED
+
+
+def test_case_page_return_from_the_community_goes_to_the_street(client, d):
+    appeal = delegated(d)
+    login(client, "linshanzhai-01").post(act(appeal, "return"), {"reason": "不属本社区"})
+    appeal.refresh_from_db()
+    assert appeal.unit == d.street_unit and appeal.state == State.IN_PROGRESS
+
+
+def test_resident_tracks_the_delegated_case(d):
+    appeal, code = with_code(d)
+    appeal = actions.dispatch(appeal, actor=d.dispatcher, unit=d.street_unit)
+    appeal = actions.accept(appeal, actor=d.street_staff)
+    appeal = actions.delegate(appeal, actor=d.street_staff, unit=d.community_unit, note="请办理")
+    body = Client().post(API + "/appeals/track", json.dumps({"number": appeal.number,
+                                                             "code": code}),
+                         content_type="application/json").json()
+    assert body["events"][-1]["note"] == "已转交百花社区居委会办理"
