@@ -252,3 +252,68 @@ def test_resident_tracks_the_delegated_case(d):
                                                              "code": code}),
                          content_type="application/json").json()
     assert body["events"][-1]["note"] == "已转交百花社区居委会办理"
+
+
+# ---------- routing: central or street_first ----------
+
+def submit_public(d, region_code):
+    response = Client().post(API + "/appeals", json.dumps({
+        "title": "百花路路灯不亮", "content": "三盏路灯一周不亮", "region_code": region_code,
+        "contact_name": "李四", "contact_phone": "13912345678"}),
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def get(user, path):
+    return Client().get(API + path, headers={
+        "Authorization": f"Bearer {ApiToken.objects.issue(user)}"})
+
+
+def test_street_first_a_public_appeal_goes_to_its_street_at_once(d, settings):
+    settings.BANSHI_ROUTING = "street_first"
+    created = submit_public(d, d.community.code)
+    assert created["state"] == "dispatched"
+    number = created["number"]
+    listed = get(d.street_staff, "/appeals").json()["results"]
+    assert number in [row["number"] for row in listed]
+    shown = get(d.street_staff, f"/appeals/{number}").json()
+    assert shown["unit_code"] == d.street_unit.code and "accept" in shown["allowed_actions"]
+    assert shown["contact"]["phone"] == "13912345678"  # the handling unit sees it unmasked
+    event = Appeal.objects.get(number=number).events.last()
+    assert event.action == Action.DISPATCH and event.actor is None
+    assert event.actor_label == "系统(街道先行)"
+    accepted = post(d.street_staff, f"/appeals/{number}/accept")
+    assert accepted.status_code == 200 and accepted.json()["state"] == "in_progress"
+    # a department's matter: the street passes it up to the district dispatcher
+    returned = post(d.street_staff, f"/appeals/{number}/return", {"reason": "属住建局职责"})
+    assert returned.json()["state"] == "returned"
+    assert number in [a.number for a in Appeal.objects.filter(state=State.RETURNED)]
+
+
+def test_central_a_public_appeal_waits_for_the_dispatcher(d, settings):
+    settings.BANSHI_ROUTING = "central"
+    created = submit_public(d, d.community.code)
+    assert created["state"] == "submitted"
+    assert get(d.street_staff, f"/appeals/{created['number']}").status_code == 404
+    assert created["number"] not in [
+        row["number"] for row in get(d.street_staff, "/appeals").json()["results"]]
+
+
+def test_street_first_without_a_community_or_street_office_waits_too(d, settings):
+    settings.BANSHI_ROUTING = "street_first"
+    appeal, _code = actions.submit_appeal(title="路灯", content="不亮")
+    assert appeal.state == State.SUBMITTED
+    d.street_unit.is_active = False
+    d.street_unit.save()
+    assert submit_public(d, d.community.code)["state"] == "submitted"
+
+
+def test_street_first_through_the_h5_form(client, d, settings):
+    settings.BANSHI_ROUTING = "street_first"
+    response = client.post(reverse("web:submit"), {
+        "title": "小区门口积水", "content": "下雨后积水严重", "region": d.community.code,
+        "contact_name": "王五", "contact_phone": "13700001111", "address": ""})
+    assert response.status_code in (200, 302), response.content.decode()[:500]
+    appeal = Appeal.objects.get(title="小区门口积水")
+    assert appeal.state == State.DISPATCHED and appeal.unit == d.street_unit

@@ -126,6 +126,8 @@ D, H = permissions.DISPATCHER, permissions.HANDLING_UNIT
 APPEAL: Table[Appeal] = Table("诉求", "state", lambda appeal: appeal.number, {
     "dispatch": Transition("派单", UNWORKED, D),
     "auto_dispatch": Transition("自动派单", frozenset({State.SUBMITTED}), permissions.SYSTEM),
+    "route_to_street": Transition("街道先行派单", frozenset({State.SUBMITTED}),
+                                  permissions.SYSTEM),
     "accept": Transition("接单", frozenset({State.DISPATCHED}), H),
     "return": Transition("退单", WORKING, H),
     "extend": Transition("申请延期", WORKING, H, _has_pending_extension),

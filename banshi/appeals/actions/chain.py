@@ -1,12 +1,15 @@
 """The chain below the district: a street (or a department with sub-units) 转派s a case to
-one of its communities and 审核s the community's answer before it reaches the resident."""
+one of its communities and 审核s the community's answer before it reaches the resident;
+in `street_first` routing a new appeal goes straight into its community's street's queue."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from banshi.org.choices import RegionLevel, UnitKind
 from banshi.org.models import Unit
 
 from .. import deadlines
@@ -15,7 +18,34 @@ from ..limits import NOTE_MAX
 from ..models import Appeal
 from ..transitions import APPEAL
 from .base import InvalidInput, locked, optional_text, record, require_text
-from .workflow import answer_merged, policy_for
+from .workflow import _dispatch, answer_merged, policy_for
+
+CENTRAL, STREET_FIRST = "central", "street_first"
+STREET_FIRST_LABEL = "系统(街道先行)"
+
+
+def street_unit_for(appeal: Appeal) -> Unit | None:
+    """The active street office of the appeal's community, if it has one."""
+    region = appeal.region
+    if region is None or region.level != RegionLevel.COMMUNITY or region.parent_id is None:
+        return None
+    return (Unit.objects.filter(kind=UnitKind.STREET, region_id=region.parent_id,
+                                is_active=True).order_by("path").first())
+
+
+def route_new_appeal(appeal: Appeal) -> Appeal:
+    """街道先行: in `street_first` routing a new appeal whose community is known is
+    dispatched by the platform to that community's street, which 接单s it, handles it,
+    转派s it down or 退单s it to the district dispatcher. In `central` routing (or with no
+    community or street office) it waits for the dispatcher."""
+    if settings.BANSHI_ROUTING != STREET_FIRST:
+        return appeal
+    street = street_unit_for(appeal)
+    if street is None:
+        return appeal
+    return _dispatch(appeal, unit=street, actor=None, label=STREET_FIRST_LABEL, source="",
+                     transition="route_to_street", note="街道先行：按诉求所在社区派至街道",
+                     data={"routing": STREET_FIRST})
 
 
 def _delegation_due(appeal: Appeal, due: dt.date | None) -> dt.date:
