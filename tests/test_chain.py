@@ -317,3 +317,99 @@ def test_street_first_through_the_h5_form(client, d, settings):
     assert response.status_code in (200, 302), response.content.decode()[:500]
     appeal = Appeal.objects.get(title="小区门口积水")
     assert appeal.state == State.DISPATCHED and appeal.unit == d.street_unit
+
+
+# ---------- 办理层级 ----------
+
+def answered_by_community(d, **kwargs) -> Appeal:
+    appeal = actions.accept(delegated(d, **kwargs), actor=d.community_staff)
+    appeal = actions.resolve(appeal, actor=d.community_staff, reply="社区已处理。")
+    return actions.review(appeal, actor=d.street_staff, approve=True)
+
+
+def three_levels(d) -> dict[str, Appeal]:
+    """One appeal answered at each level (the community's through its street's review)."""
+    street = actions.resolve(at_street(d, title="街道办结"), actor=d.street_staff, reply="已办")
+    community = answered_by_community(d, title="社区办结")
+    district = actions.invalidate(actions.return_(dispatched(d, title="退回区级"),
+                                                  actor=d.cgj_staff, reason="非本单位职责"),
+                                  actor=d.dispatcher, reason="重复")
+    return {"street": street, "community": community, "district": district}
+
+
+def test_level_follows_the_case_down_and_up(d):
+    appeal = dispatched(d, d.street_unit)
+    assert appeal.level == "street"
+    appeal = actions.delegate(actions.accept(appeal, actor=d.street_staff),
+                              actor=d.street_staff, unit=d.community_unit, note="请办理")
+    assert appeal.level == "community"
+    appeal = actions.return_(appeal, actor=d.community_staff, reason="不属本社区")
+    assert appeal.level == "street"  # back at the street, which handles it
+    appeal = actions.return_(appeal, actor=d.street_staff, reason="属部门职责")
+    assert appeal.level == "district"  # with the district dispatcher
+    # escalated by a community, answered by its street: the street's level
+    escalated = actions.escalate(actions.accept(dispatched(d, d.community_unit),
+                                                actor=d.community_staff),
+                                 actor=d.community_staff, note="需街道协调")
+    escalated = actions.resolve(actions.accept(escalated, actor=d.street_staff),
+                                actor=d.street_staff, reply="街道已协调解决")
+    assert Appeal.objects.get(pk=escalated.pk).level == "street"
+    assert answered_by_community(d).level == "community"
+
+
+def test_api_and_ledger_filter_by_level(client, d):
+    made = three_levels(d)
+    for level, appeal in made.items():
+        rows = get(d.dispatcher, f"/appeals?level={level}").json()["results"]
+        numbers = [row["number"] for row in rows]
+        assert appeal.number in numbers, level
+        assert all(row["level"] == level for row in rows)
+        others = [a.number for key, a in made.items() if key != level]
+        assert not set(others) & set(numbers)
+    bad = get(d.dispatcher, "/appeals?level=province")
+    assert bad.status_code == 422
+    # the street sees its communities' level too, within its own scope only
+    street_rows = get(d.street_staff, "/appeals?level=community").json()["results"]
+    assert [row["number"] for row in street_rows] == [made["community"].number]
+
+    login(client, "dispatcher")
+    html = client.get(reverse("web:ledger"), {"level": "community"}).content.decode()
+    assert made["community"].number in html and made["street"].number not in html
+    assert "<th>办理层级</th>" in html and ">社区</td>" in html
+    assert 'name="level"' in client.get(reverse("web:ledger")).content.decode()
+    case = client.get(reverse("web:case", args=[made["community"].number])).content.decode()
+    assert '<dd id="level">社区</dd>' in case
+
+
+def test_export_ledger_by_level(d, tmp_path):
+    from django.core.management import CommandError, call_command
+    from openpyxl import load_workbook
+
+    from banshi.appeals.ledger import HEADERS
+
+    made = three_levels(d)
+    target = tmp_path / "community.xlsx"
+    call_command("export_ledger", str(target), "--level", "community")
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    column = HEADERS.index("办理层级")
+    assert [row[0] for row in rows[1:]] == [made["community"].number]
+    assert rows[1][column] == "社区"
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("export_ledger", str(target), "--level", "province")
+
+
+def test_the_migration_fills_levels_from_the_events(d):
+    """appeals.0006 derives each existing appeal's level from its events and unit."""
+    import importlib
+
+    from django.apps import apps
+
+    made = three_levels(d)
+    waiting = dispatched(d, d.community_unit)
+    Appeal.objects.update(level="street")
+    migration = importlib.import_module("banshi.appeals.migrations.0006_appeal_level")
+    migration.fill_levels(apps, None)
+    levels = dict(Appeal.objects.values_list("number", "level"))
+    assert {key: levels[a.number] for key, a in made.items()} == {
+        "street": "street", "community": "community", "district": "district"}
+    assert levels[waiting.number] == "community"

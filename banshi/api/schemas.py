@@ -173,6 +173,8 @@ class AppealOut(Schema):
     delegated_by_code: str | None = Field(description="转派该诉求的单位(其下级单位办理时)")
     delegation_due: dt.date | None = Field(description="转派给下级单位的办理期限")
     urgency: str
+    level: str = Field(description="办理层级：community 社区、street 街道·局委、district 区"
+                                   "(办结的为答复单位的层级，未办结的为当前承办单位的层级)")
     state: str
     state_label: str
     response_due_at: dt.datetime | None
@@ -223,6 +225,8 @@ class ListFilters(Input):
     date_from: Day | None = None
     date_to: Day | None = None
     overdue: bool | None = None
+    level: Literal["community", "street", "district"] | None = Field(
+        None, description="办理层级：community 社区、street 街道·局委、district 区")
 
     @field_validator("*", mode="before")
     @classmethod

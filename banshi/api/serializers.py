@@ -26,6 +26,7 @@ def appeal_out(user, appeal: Appeal) -> dict:
         "delegated_by_code": appeal.delegated_by.code if appeal.delegated_by_id else None,
         "delegation_due": appeal.delegation_due,
         "urgency": appeal.urgency,
+        "level": appeal.level,
         "state": appeal.state,
         "state_label": State(appeal.state).label,
         "response_due_at": appeal.response_due_at,

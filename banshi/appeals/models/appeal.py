@@ -1,7 +1,7 @@
 import datetime as dt
 import hashlib
 import hmac
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -193,6 +193,10 @@ class Appeal(models.Model):
         verbose_name="转派单位",
     )
     delegation_due = models.DateField("转派办理期限", null=True, blank=True)
+    # 办理层级: the level of the unit holding the case; once answered, of the unit that
+    # answered it (kept by save(), so every action that moves the case keeps it).
+    level = models.CharField("办理层级", max_length=16, choices=UnitLevel.choices,
+                             default=UnitLevel.DISTRICT, db_index=True)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     response_due_at = models.DateTimeField("响应期限", null=True, blank=True, db_index=True)
     handling_due_at = models.DateTimeField("办理期限", null=True, blank=True, db_index=True)
@@ -235,6 +239,13 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.level = level_of(self.unit if self.unit_id else None)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "unit" in fields:
+            kwargs["update_fields"] = {*fields, "level"}
+        super().save(*args, **kwargs)
 
     def check_query_code(self, code: str) -> bool:
         return bool(code) and hmac.compare_digest(self.query_code_hash, hash_query_code(code))
