@@ -413,3 +413,16 @@ def test_the_migration_fills_levels_from_the_events(d):
     assert {key: levels[a.number] for key, a in made.items()} == {
         "street": "street", "community": "community", "district": "district"}
     assert levels[waiting.number] == "community"
+
+
+def test_the_streets_workbench_lists_answers_to_review_and_cases_delegated(client, d):
+    waiting = delegated(d, title="转派待接单")
+    answered = actions.resolve(actions.accept(delegated(d, title="社区已答复"),
+                                              actor=d.community_staff),
+                               actor=d.community_staff, reply="已处理。")
+    html = login(client, "linshanzhai").get(reverse("web:home")).content.decode()
+    panel = html[html.index('id="delegated"'):]
+    assert "1 件待审核" in panel
+    assert answered.number in panel and waiting.number in panel and "待审核" in panel
+    other = login(Client(), "cgj").get(reverse("web:home")).content.decode()
+    assert 'id="delegated"' not in other
