@@ -426,3 +426,11 @@ def test_the_streets_workbench_lists_answers_to_review_and_cases_delegated(clien
     assert answered.number in panel and waiting.number in panel and "待审核" in panel
     other = login(Client(), "cgj").get(reverse("web:home")).content.decode()
     assert 'id="delegated"' not in other
+
+
+def test_the_streets_deadline_runs_while_the_answer_awaits_review(d):
+    appeal = actions.resolve(actions.accept(delegated(d), actor=d.community_staff),
+                             actor=d.community_staff, reply="已处理。")
+    assert actions.mark_overdue(now=appeal.handling_due_at + dt.timedelta(minutes=1)) == 1
+    appeal.refresh_from_db()
+    assert appeal.is_overdue and appeal.state == State.PENDING_REVIEW
