@@ -434,3 +434,63 @@ def test_the_streets_deadline_runs_while_the_answer_awaits_review(d):
     assert actions.mark_overdue(now=appeal.handling_due_at + dt.timedelta(minutes=1)) == 1
     appeal.refresh_from_db()
     assert appeal.is_overdue and appeal.state == State.PENDING_REVIEW
+
+
+# ---------- in a browser (zh-CN): the street takes it, delegates, the community answers ----
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_chain_in_a_browser(live_server, browser, output_dir, settings):
+    from django.db import connections
+
+    from .factories import build_district
+    from .test_browser import staff_page
+
+    settings.BANSHI_ROUTING = "street_first"
+    d = build_district()
+    base = live_server.url
+    try:
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                    is_mobile=True, has_touch=True)
+        resident = phone.new_page()
+        resident.goto(base + reverse("web:submit"))
+        resident.fill("#id_title", "百花路路灯不亮")
+        resident.fill("#id_content", "百花路中段三盏路灯连续一周不亮。")
+        resident.select_option("#id_region", d.community.code)
+        resident.fill("#id_contact_phone", "13812341234")
+        resident.click("button[type=submit]")
+        resident.wait_for_selector("#appeal-number")
+        number = resident.inner_text("#appeal-number").strip()
+
+        street = staff_page(browser, base, "linshanzhai")
+        assert number in street.inner_text("main")  # in the street's queue at once
+        street.click(f"text={number}")
+        street.click("#action-accept button[type=submit]")
+        street.wait_for_selector("#action-delegate")
+        street.click("#action-delegate summary")
+        street.select_option("#id_delegate_unit", d.community_unit.code)
+        assert street.input_value("#id_delegate_due")  # the street's own deadline, ISO
+        street.fill("#id_delegate_note", "请百花社区上门核实")
+        street.screenshot(path=output_dir / "chain-01-delegate.png", full_page=True)
+        street.click("#action-delegate button[type=submit]")
+        street.wait_for_selector("#delegated-by")
+
+        community = staff_page(browser, base, "linshanzhai-01")
+        community.click(f"text={number}")
+        community.click("#action-accept button[type=submit]")
+        community.wait_for_selector("#action-resolve")
+        community.fill("#id_resolve_reply", "已联系供电所更换灯泡。")
+        community.click("#action-resolve button[type=submit]")
+        community.wait_for_selector("text=待审核")
+
+        street.goto(f"{base}/staff/")
+        street.screenshot(path=output_dir / "chain-02-to-review.png", full_page=True)
+        street.click(f"#delegated >> text={number}")
+        street.check("#action-review input[value=approve]")
+        street.screenshot(path=output_dir / "chain-03-review.png", full_page=True)
+        street.click("#action-review button[type=submit]")
+        street.wait_for_selector("text=已审核")
+        assert Appeal.objects.get(number=number).state == State.RESOLVED
+    finally:
+        connections.close_all()
