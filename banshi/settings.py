@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -228,6 +229,11 @@ else:
 # Banshi's own settings.
 BANSHI_NUMBER_PREFIX = os.environ.get("BANSHI_NUMBER_PREFIX", "ZY")
 BANSHI_DISTRICT_NAME = os.environ.get("BANSHI_DISTRICT_NAME", "中原区")
+# Routing: "central" (the district dispatcher 派单s every appeal) or "street_first" (an appeal
+# whose community is known goes straight to its street's queue; see README "The chain").
+BANSHI_ROUTING = os.environ.get("BANSHI_ROUTING", "central").strip().lower()
+if BANSHI_ROUTING not in {"central", "street_first"}:
+    raise ImproperlyConfigured("BANSHI_ROUTING must be central or street_first")
 # Limits on what residents reach without an account (banshi/web/ratelimit.py): per client
 # address (generous: a community centre's Wi-Fi is one address) and per device.
 BANSHI_SUBMIT_RATE = os.environ.get("BANSHI_SUBMIT_RATE", "200/h")

@@ -159,6 +159,14 @@ def resolved(d: District, unit: Unit | None = None, **kwargs):
                            reply="已修复路灯。")
 
 
+def pending_review(d: District, **kwargs):
+    """A community's answer to a case its street delegated, awaiting the street's 审核."""
+    appeal = actions.accept(dispatched(d, d.street_unit, **kwargs), actor=d.street_staff)
+    appeal = actions.delegate(appeal, actor=d.street_staff, unit=d.community_unit, note="请办理")
+    appeal = actions.accept(appeal, actor=d.community_staff)
+    return actions.resolve(appeal, actor=d.community_staff, reply="已处理")
+
+
 def today() -> dt.date:
     from django.utils import timezone
 

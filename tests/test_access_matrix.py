@@ -214,6 +214,8 @@ ACTION_BODIES = {
     "feedback": {"rating": "satisfied"}, "reopen": {}, "answer_supervision": {"answer": "已办"},
     "supervise": {"instruction": "限期办结", "due_date": "2099-01-01"},
     "invalidate": {"reason": "重复"}, "merge": {"into": "@dept"},
+    "delegate": {"unit_code": "linshanzhai-02", "note": "请社区办理"},
+    "review": {"approve": True},
 }
 API_OPS = {
     ("POST", "/auth/token"): ("public", {"username": "nobody", "password": "wrong"}),

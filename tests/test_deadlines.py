@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from banshi.appeals import actions, deadlines
-from banshi.appeals.choices import Rating, State
+from banshi.appeals.choices import HANDLING_STATES, Rating, State
 from banshi.appeals.models import AppealEvent, Category, DeadlinePolicy
 
 from .factories import dispatched, in_progress, submitted
@@ -281,7 +281,7 @@ def test_accepted_case_is_not_late_on_response(d):
 
 
 @pytest.mark.parametrize("state", [s for s in ALL_STATES
-                                   if s not in (State.DISPATCHED, State.IN_PROGRESS)])
+                                   if s not in HANDLING_STATES])
 def test_cases_not_in_handling_are_never_marked(d, state):
     appeal = in_state(d, state)
     assert actions.mark_overdue(now=timezone.now() + dt.timedelta(days=3650)) == 0

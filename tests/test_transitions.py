@@ -11,7 +11,7 @@ from banshi.appeals.transitions import APPEAL, PROBLEM
 from banshi.web.case_forms import ACTION_FORMS, case_forms
 from banshi.web.problem_forms import PROBLEM_FORMS
 
-from .factories import dispatched, in_progress, resolved, submitted, today
+from .factories import dispatched, in_progress, pending_review, resolved, submitted, today
 
 
 def _closed(d):
@@ -30,17 +30,18 @@ def _merged(d):
     return actions.merge(submitted(d), actor=d.dispatcher, into=submitted(d))
 
 
+
 STATES = {
     State.SUBMITTED: submitted, State.DISPATCHED: dispatched, State.IN_PROGRESS: in_progress,
     State.RESOLVED: resolved, State.CLOSED: _closed, State.RETURNED: _returned,
-    State.MERGED: _merged, State.INVALID: _invalid,
+    State.MERGED: _merged, State.INVALID: _invalid, State.PENDING_REVIEW: pending_review,
 }
 
 
 def _actor(d, name, appeal):
     """Someone who holds the right the row names (so only the state can refuse)."""
     right = APPEAL[name].right
-    for person in (d.cgj_staff, d.dispatcher, d.leader):
+    for person in (d.cgj_staff, d.community_staff, d.street_staff, d.dispatcher, d.leader):
         if right(person, appeal):
             return person
     return None
@@ -55,6 +56,9 @@ CALLS = {
     "decide_extension": lambda d, a, who: actions.decide_extension(a, actor=who, approve=True),
     "escalate": lambda d, a, who: actions.escalate(a, actor=who, note="需上级协调"),
     "resolve": lambda d, a, who: actions.resolve(a, actor=who, reply="已处理"),
+    "delegate": lambda d, a, who: actions.delegate(a, actor=who, unit=d.community_unit,
+                                                   note="请社区办理"),
+    "review": lambda d, a, who: actions.review(a, actor=who, approve=True),
     "feedback": lambda d, a, who: actions.record_feedback(a, actor=who, rating="satisfied"),
     "reopen": lambda d, a, who: actions.reopen(a, actor=who, note="复核"),
     "supervise": lambda d, a, who: actions.supervise(a, actor=who, instruction="尽快办理",
@@ -68,7 +72,8 @@ CALLS = {
 
 
 def test_every_person_facing_row_has_a_call_and_a_form():
-    system = {"auto_dispatch", "link_problem"}  # the platform's; link_problem: see problems
+    # the platform's own rows; link_problem: see the problems tests
+    system = {"auto_dispatch", "route_to_street", "link_problem"}
     assert set(CALLS) == set(APPEAL) - system
     assert {f.transition for f in ACTION_FORMS.values()} == set(CALLS)
     assert {f.transition for f in PROBLEM_FORMS.values()} == set(PROBLEM)

@@ -18,7 +18,15 @@ from banshi.appeals.choices import HANDLING_STATES, ExtensionStatus, Rating, Sta
 from banshi.appeals.models import Appeal, AppealEvent, DailyCounter, ExtensionRequest
 from banshi.org.choices import Role
 
-from .factories import dispatched, in_progress, make_user, resolved, submitted, with_code
+from .factories import (
+    dispatched,
+    in_progress,
+    make_user,
+    pending_review,
+    resolved,
+    submitted,
+    with_code,
+)
 
 ALL_STATES = list(State.values)
 
@@ -62,7 +70,7 @@ def invalid(d, **kwargs):
 BUILDERS = {
     State.SUBMITTED: submitted, State.DISPATCHED: dispatched, State.IN_PROGRESS: in_progress,
     State.RESOLVED: resolved, State.CLOSED: closed, State.RETURNED: returned,
-    State.MERGED: merged, State.INVALID: invalid,
+    State.MERGED: merged, State.INVALID: invalid, State.PENDING_REVIEW: pending_review,
 }
 
 
@@ -77,7 +85,7 @@ def in_state(d, state: str, **kwargs) -> Appeal:
 def _pending_request(d, appeal):
     """A pending extension request: asked for by the unit where it can be, else a stale row
     (left over from an earlier state) so that the state guard itself is what refuses."""
-    if appeal.state in HANDLING_STATES:
+    if appeal.state in WORKING:
         actions.request_extension(appeal, actor=handler(d, appeal), days=3, reason="材料待补")
     else:
         ExtensionRequest.objects.create(appeal=appeal, days=3, reason="材料待补",
@@ -108,14 +116,16 @@ CALLS = {
 }
 
 HANDLING = HANDLING_STATES
+# The unit works on the case (not while its answer awaits the delegating unit's 审核).
+WORKING = {State.DISPATCHED, State.IN_PROGRESS}
 # action -> {from state: to state}
 ALLOWED = {
     "dispatch": {s: State.DISPATCHED for s in (State.SUBMITTED, State.RETURNED,
                                                State.DISPATCHED)},
     "accept": {State.DISPATCHED: State.IN_PROGRESS},
-    "return_": {s: State.RETURNED for s in HANDLING},
-    "escalate": {s: State.DISPATCHED for s in HANDLING},
-    "request_extension": {s: s for s in HANDLING},
+    "return_": {s: State.RETURNED for s in WORKING},
+    "escalate": {s: State.DISPATCHED for s in WORKING},
+    "request_extension": {s: s for s in WORKING},
     "decide_extension": {s: s for s in HANDLING},
     "resolve": {State.IN_PROGRESS: State.RESOLVED},
     "record_feedback": {State.RESOLVED: State.CLOSED},
@@ -123,7 +133,7 @@ ALLOWED = {
     "invalidate": {s: State.INVALID for s in (State.SUBMITTED, State.RETURNED)},
     "merge": {s: State.MERGED for s in (State.SUBMITTED, State.RETURNED, State.DISPATCHED)},
     "supervise": {s: s for s in (State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS,
-                                 State.RETURNED, State.RESOLVED)},
+                                 State.PENDING_REVIEW, State.RETURNED, State.RESOLVED)},
 }
 SETUP = {"decide_extension": _pending_request}
 CASES = [(name, state) for name in CALLS for state in ALL_STATES]

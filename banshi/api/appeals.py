@@ -143,7 +143,7 @@ def list_appeals(request, filters: Query[s.ListFilters]):
     if "overdue" in data:
         data["overdue"] = "true" if data["overdue"] else "false"
     queryset = Appeal.objects.visible_to(request.user).select_related(
-        "region__parent", "unit", "category", "aspect"
+        "region__parent", "unit", "delegated_by", "category", "aspect"
     )
     filterset = LedgerFilter(_querydict(data), queryset=queryset, request=request)
     if not filterset.is_valid():
@@ -235,6 +235,14 @@ ACTIONS = [
                   a, actor=user, approve=p.approve, note=p.note or "")),
     ApiAction("escalate", s.EscalateIn, summary="上报区级协调(承办单位)",
               run=lambda user, a, p: actions.escalate(a, actor=user, note=p.note)),
+    ApiAction("delegate", s.DelegateIn, summary="转派给本单位的下级单位(社区)，附说明和期限",
+              run=lambda user, a, p: actions.delegate(
+                  a, actor=user, unit=_lookup(Unit, p.unit_code, "unit_code", "转派单位"),
+                  note=p.note, due=p.due)),
+    ApiAction("review", s.ReviewIn,
+              summary="审核下级单位的答复(转派单位)：通过则送达群众，否则退回",
+              run=lambda user, a, p: actions.review(
+                  a, actor=user, approve=p.approve, note=p.note or "")),
     ApiAction("resolve", s.ResolveIn, summary="办结并答复群众(承办单位)",
               run=lambda user, a, p: actions.resolve(a, actor=user, reply=p.reply)),
     ApiAction("reopen", s.NoteIn, optional=True, summary="重新办理(区派单员)",

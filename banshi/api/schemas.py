@@ -170,7 +170,11 @@ class AppealOut(Schema):
     aspect_code: str | None
     unit_code: str | None
     unit: str | None
+    delegated_by_code: str | None = Field(description="转派该诉求的单位(其下级单位办理时)")
+    delegation_due: dt.date | None = Field(description="转派给下级单位的办理期限")
     urgency: str
+    level: str = Field(description="办理层级：community 社区、street 街道·局委、district 区"
+                                   "(办结的为答复单位的层级，未办结的为当前承办单位的层级)")
     state: str
     state_label: str
     response_due_at: dt.datetime | None
@@ -221,6 +225,8 @@ class ListFilters(Input):
     date_from: Day | None = None
     date_to: Day | None = None
     overdue: bool | None = None
+    level: Literal["community", "street", "district"] | None = Field(
+        None, description="办理层级：community 社区、street 街道·局委、district 区")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -237,6 +243,18 @@ class DispatchIn(Input):
     aspect_code: Code | None = None
     urgency: Literal["normal", "urgent", "critical"] | None = None
     note: Note | None = None
+
+
+class DelegateIn(Input):
+    unit_code: Code = Field(description="本单位的下级单位(社区)代码")
+    note: Reason
+    due: Day | None = Field(None, description="下级单位的办理期限，不晚于本单位的办理期限；"
+                                             "不填则为本单位的办理期限")
+
+
+class ReviewIn(Input):
+    approve: bool = Field(description="true：答复送达群众；false：退回下级单位重新办理")
+    note: Note | None = Field(None, description="审核意见；退回时必填")
 
 
 class NoteIn(Input):

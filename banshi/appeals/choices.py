@@ -5,6 +5,8 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", "待派单"
     DISPATCHED = "dispatched", "已派单"
     IN_PROGRESS = "in_progress", "办理中"
+    # A community's answer to a case its street delegated, awaiting the street's 审核.
+    PENDING_REVIEW = "pending_review", "待审核"
     RESOLVED = "resolved", "已答复"
     CLOSED = "closed", "已办结"
     RETURNED = "returned", "已退单"
@@ -12,9 +14,10 @@ class State(models.TextChoices):
     INVALID = "invalid", "无效"
 
 
-OPEN_STATES = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED}
+OPEN_STATES = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.PENDING_REVIEW,
+               State.RETURNED}
 # States in which a unit holds the case and its deadlines run.
-HANDLING_STATES = {State.DISPATCHED, State.IN_PROGRESS}
+HANDLING_STATES = {State.DISPATCHED, State.IN_PROGRESS, State.PENDING_REVIEW}
 
 
 class Channel(models.TextChoices):
@@ -72,6 +75,8 @@ class Action(models.TextChoices):
     LINK_PROBLEM = "link_problem", "并入共性问题"
     UNDO_DISPATCH = "undo_dispatch", "撤销自动派单"
     DEADLINE_RECOMPUTE = "deadline_recompute", "期限重算"
+    DELEGATE = "delegate", "转派"
+    REVIEW = "review", "审核"
 
 
 class DayKind(models.TextChoices):

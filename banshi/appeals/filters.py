@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from banshi.org.choices import RegionLevel
+from banshi.org.choices import RegionLevel, UnitLevel
 from banshi.org.models import Region, Unit
 from banshi.web.widgets import DateInput
 
@@ -42,6 +42,8 @@ class LedgerFilter(django_filters.FilterSet):
         widget=DateInput(),
     )
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="是否超期")
+    level = django_filters.ChoiceFilter(choices=UnitLevel.choices, label="办理层级",
+                                        empty_label="全部层级")
 
     class Meta:
         model = Appeal

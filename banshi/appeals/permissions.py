@@ -35,9 +35,22 @@ def is_handling_unit(user: Person, appeal: Appeal | None) -> bool:
             and appeal.unit_id is not None and appeal.unit_id == unit.pk)
 
 
+def is_delegating_unit(user: Person, appeal: Appeal | None) -> bool:
+    """The user acts for the unit that 转派'd the appeal down and reviews its answer (an
+    admin may act for any unit)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    unit = unit_of(user)
+    return (role == Role.UNIT and unit is not None and appeal is not None
+            and appeal.delegated_by_id is not None and appeal.delegated_by_id == unit.pk)
+
+
 def may_see_personal(user: Person, appeal: Appeal) -> bool:
-    """Names, phones and addresses unmasked: the dispatcher, admins and the handling unit."""
-    return is_dispatcher(user) or is_handling_unit(user, appeal)
+    """Names, phones and addresses unmasked: the dispatcher, admins, the handling unit and
+    the unit that delegated the case to it."""
+    return (is_dispatcher(user) or is_handling_unit(user, appeal)
+            or is_delegating_unit(user, appeal))
 
 
 def may_search_by_phone(user: Person) -> bool:
@@ -81,6 +94,7 @@ class Right(Generic[SubjectT]):
 DISPATCHER: Right[object] = Right(lambda user, _subject: is_dispatcher(user),
                                   "只有区派单员可以执行该操作")
 HANDLING_UNIT = Right(is_handling_unit, "只有承办单位可以办理该诉求")
+DELEGATING_UNIT = Right(is_delegating_unit, "只有转派该诉求的单位可以审核答复")
 SUPERVISOR: Right[object] = Right(lambda user, _subject: can_supervise(user),
                                   "只有区级领导和派单员可以督办")
 PROBLEM_MANAGER: Right[object] = Right(lambda user, _subject: may_manage_problems(user),

@@ -24,6 +24,12 @@ def public_note(event: AppealEvent) -> str | None:
     if event.action == Action.FEEDBACK:
         rating = event.data.get("rating")
         return f"已评价：{Rating(rating).label}" if rating in Rating.values else "已评价"
+    if event.action == Action.DELEGATE:
+        return f"已转交{event.unit.name}办理" if event.unit_id else "已转交社区办理"
+    if event.action == Action.RESOLVE and event.to_state == State.PENDING_REVIEW:
+        return None  # the answer reaches the resident once the delegating unit approves it
+    if event.action == Action.REVIEW:
+        return "承办单位已答复" if event.data.get("approved") else None
     if event.action == Action.EXTEND_DECISION:
         return "办理期限已延长" if event.data.get("approved") else None
     return _PHRASES.get(event.action)

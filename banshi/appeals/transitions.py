@@ -94,6 +94,17 @@ def _no_unit(appeal: Appeal) -> str | None:
     return None if appeal.unit_id else "该诉求没有承办单位，不能重新办理"
 
 
+def _no_sub_units(appeal: Appeal) -> str | None:
+    unit = appeal.unit
+    if unit is not None and not unit.sub_units().exists():
+        return f"“{unit.name}”没有下级单位，不能转派"
+    return None
+
+
+def _not_delegated(appeal: Appeal) -> str | None:
+    return None if appeal.delegated_by_id else "该诉求不是转派办理的，无需审核"
+
+
 def _no_open_supervision(appeal: Appeal) -> str | None:
     return None if appeal.open_supervisions().exists() else "没有待反馈的督办"
 
@@ -106,6 +117,8 @@ ALL_STATES = frozenset(State.values)
 # States from which an appeal may be (re)dispatched or merged: no unit is working on it yet.
 UNWORKED = frozenset({State.SUBMITTED, State.RETURNED, State.DISPATCHED})
 HANDLING = frozenset(HANDLING_STATES)
+# States in which the unit holding the case works on it (not while its answer awaits 审核).
+WORKING = frozenset({State.DISPATCHED, State.IN_PROGRESS})
 OPEN = frozenset(OPEN_STATES)
 
 D, H = permissions.DISPATCHER, permissions.HANDLING_UNIT
@@ -113,12 +126,17 @@ D, H = permissions.DISPATCHER, permissions.HANDLING_UNIT
 APPEAL: Table[Appeal] = Table("诉求", "state", lambda appeal: appeal.number, {
     "dispatch": Transition("派单", UNWORKED, D),
     "auto_dispatch": Transition("自动派单", frozenset({State.SUBMITTED}), permissions.SYSTEM),
+    "route_to_street": Transition("街道先行派单", frozenset({State.SUBMITTED}),
+                                  permissions.SYSTEM),
     "accept": Transition("接单", frozenset({State.DISPATCHED}), H),
-    "return": Transition("退单", HANDLING, H),
-    "extend": Transition("申请延期", HANDLING, H, _has_pending_extension),
+    "return": Transition("退单", WORKING, H),
+    "extend": Transition("申请延期", WORKING, H, _has_pending_extension),
     "decide_extension": Transition("审批延期", HANDLING, D, _no_pending_extension),
-    "escalate": Transition("上报", HANDLING, H, _no_parent),
+    "escalate": Transition("上报", WORKING, H, _no_parent),
+    "delegate": Transition("转派", frozenset({State.IN_PROGRESS}), H, _no_sub_units),
     "resolve": Transition("答复", frozenset({State.IN_PROGRESS}), H),
+    "review": Transition("审核", frozenset({State.PENDING_REVIEW}), permissions.DELEGATING_UNIT,
+                         _not_delegated),
     "feedback": Transition("评价", frozenset({State.RESOLVED}), D),
     "reopen": Transition("重新办理", frozenset({State.RESOLVED, State.CLOSED}), D, _no_unit),
     "supervise": Transition("督办", OPEN | {State.RESOLVED}, permissions.SUPERVISOR),

@@ -415,6 +415,29 @@ class Story:
         rating = Rating.BASICALLY_SATISFIED if .06 <= roll < .2 else Rating.SATISFIED
         return self.feedback(appeal, rating)
 
+    def delegate_down(self) -> int:
+        """转派: the first street cases in progress go down to their communities — one
+        answered and awaiting the street's 审核, one waiting for the community to 接单."""
+        held = (Appeal.objects.filter(external_id__startswith=DEMO_PREFIX,
+                                      state=State.IN_PROGRESS, unit__kind=UnitKind.STREET)
+                .select_related("unit", "region").order_by("pk"))
+        delegated = 0
+        for appeal in held:
+            community = appeal.unit.sub_units().filter(region=appeal.region).first()
+            if community is None or community.code not in self.staff:
+                continue
+            street_staff = self.handler(appeal)
+            appeal = actions.delegate(appeal, actor=street_staff, unit=community,
+                                      note="请社区上门核实，按期答复街道")
+            if delegated == 0:
+                appeal = actions.accept(appeal, actor=self.handler(appeal))
+                actions.resolve(appeal, actor=self.handler(appeal),
+                                reply="社区已上门核实并协调处理完毕，请街道审核。")
+            delegated += 1
+            if delegated == 2:
+                break
+        return delegated
+
     def chase_overdue(self) -> int:
         """Let urgent cases nobody accepted fall overdue, and 督办 half of them."""
         marked = actions.mark_overdue(now=timezone.now() + OVERDUE_LOOKAHEAD)
@@ -446,6 +469,7 @@ def seed_appeals(n: int = 400, seed: int = 2021) -> Counter | None:
                 story.tell(number, outcome, collected_at, channels[number - 1])
         for number, collected_at in merged:  # duplicates need their original first
             story.tell(number, State.MERGED, collected_at, channels[number - 1])
+        story.delegate_down()
         story.chase_overdue()
     states = Appeal.objects.filter(external_id__startswith=DEMO_PREFIX).values_list("state",
                                                                                     flat=True)

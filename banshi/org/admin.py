@@ -12,8 +12,9 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "region", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["code", "name", "kind", "parent", "region", "is_active",
+                    "review_delegated_answers"]
+    list_filter = ["kind", "is_active", "review_delegated_answers"]
     search_fields = ["code", "name"]
 
 

@@ -61,6 +61,9 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     is_active = models.BooleanField("启用", default=True)
+    review_delegated_answers = models.BooleanField(
+        "审核转派答复", default=True,
+        help_text="转派给下级单位(社区)的诉求，其答复须经本单位审核后才送达群众")
 
     objects = UnitQuerySet.as_manager()
 
@@ -86,6 +89,14 @@ class Unit(models.Model):
     @property
     def level_label(self) -> str:
         return UnitLevel(self.level).label
+
+    def is_above(self, other: "Unit") -> bool:
+        """`other` is one of this unit's sub-units (at any depth below it)."""
+        return other.pk != self.pk and other.path.startswith(self.path)
+
+    def sub_units(self) -> "UnitQuerySet":
+        """Active units below this one, which it may 转派 a case to."""
+        return Unit.objects.subtree(self).exclude(pk=self.pk).filter(is_active=True)
 
 
 class Staff(models.Model):

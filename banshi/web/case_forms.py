@@ -147,6 +147,45 @@ class ResolveForm(ActionForm):
         return actions.resolve(self.appeal, actor=self.user, reply=self.cleaned_data["reply"])
 
 
+class DelegateForm(ActionForm):
+    transition = "delegate"
+    label, done = "转派", "已转派下级单位"
+    unit = forms.ChoiceField(label="转派至", choices=[])
+    due = forms.DateField(label="办理期限", required=False,
+                          help_text="不晚于本单位的办理期限；不填则为本单位的办理期限",
+                          widget=DateInput())
+    note = note_field("转派说明", required=True)
+    aliases = {"unit_code": "unit"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        holder = self.appeal.unit
+        units = holder.sub_units() if holder is not None else Unit.objects.none()
+        self.fields["unit"].choices = [("", "请选择下级单位")] + [(u.code, u.name) for u in units]
+        if self.appeal.handling_due_at:
+            self.fields["due"].initial = timezone.localdate(self.appeal.handling_due_at)
+
+    def perform(self):
+        data = self.cleaned_data
+        return actions.delegate(self.appeal, actor=self.user,
+                                unit=Unit.objects.filter(code=data["unit"]).first(),
+                                note=data["note"], due=data["due"])
+
+
+class ReviewForm(ActionForm):
+    transition = "review"
+    label, done = "审核答复", "已审核"
+    primary = True
+    decision = forms.ChoiceField(label="审核", widget=forms.RadioSelect, choices=[
+        ("approve", "通过，答复群众"), ("reject", "退回重新办理")])
+    note = note_field("审核意见(退回时必填)")
+
+    def perform(self):
+        data = self.cleaned_data
+        return actions.review(self.appeal, actor=self.user,
+                              approve=data["decision"] == "approve", note=data["note"])
+
+
 def _in_three_days() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=3)
 
@@ -239,7 +278,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "extend": ExtendForm,
     "decide-extension": DecideExtensionForm,
     "escalate": EscalateForm,
+    "delegate": DelegateForm,
     "resolve": ResolveForm,
+    "review": ReviewForm,
     "supervise": SuperviseForm,
     "answer-supervision": AnswerSupervisionForm,
     "feedback": FeedbackForm,

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
 from .calendar import handling_clock, recompute_deadlines
+from .chain import delegate, review
 from .intake import check_photos, sniff_photo, submit_appeal
 from .supervision import (
     answer_supervision,
@@ -53,8 +54,8 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
-    "accept", "answer_supervision", "check_photos", "decide_extension", "dispatch", "escalate",
-    "handling_clock", "invalidate", "mark_overdue", "merge", "record_feedback",
-    "recompute_deadlines", "reopen", "request_extension", "resolve", "return_", "sniff_photo",
-    "submit_appeal", "supervise", *_HOME,
+    "accept", "answer_supervision", "check_photos", "decide_extension", "delegate",
+    "dispatch", "escalate", "handling_clock", "invalidate", "mark_overdue", "merge",
+    "record_feedback", "recompute_deadlines", "reopen", "request_extension", "resolve",
+    "return_", "review", "sniff_photo", "submit_appeal", "supervise", *_HOME,
 ]

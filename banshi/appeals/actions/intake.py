@@ -21,6 +21,7 @@ from .. import limits, validators
 from ..choices import Action, Channel, State
 from ..models import Appeal, Aspect, Attachment, Category, DailyCounter, hash_query_code
 from .base import InvalidInput, NotPermitted, record, require_text
+from .chain import route_new_appeal
 
 PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
                "WEBP": ("image/webp", "webp")}
@@ -101,11 +102,13 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                   photos: list[tuple[str, bytes]] | None = None, actor: User | None = None,
                   external_id: str = "", category: Category | None = None,
                   aspect: Aspect | None = None, label: str | None = None,
-                  likes: int = 0) -> tuple[Appeal, str]:
+                  likes: int = 0, route: bool = True) -> tuple[Appeal, str]:
     """Create an appeal in state `submitted`; return it with its 6-digit query code.
 
     `actor` is None for a resident; staff entering offline appeals pass themselves.
     `label` overrides the event's actor label (e.g. "批量导入" for an import without a user).
+    With `route` (not for imports of past ledgers) the district's routing mode applies: in
+    `street_first` the appeal goes at once to its community's street (chain.route_new_appeal).
     """
     title = require_text(title, "title", "标题", limits.TITLE_MAX)
     content = require_text(content, "content", "内容", limits.CONTENT_MAX)
@@ -146,8 +149,10 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             attachment.file.save(f"photo.{extension}", ContentFile(data), save=True)
         note = f"渠道：{appeal.get_channel_display()}"
         record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note, label=label)
+        if route:
+            appeal = route_new_appeal(appeal)
         transaction.on_commit(lambda: _triage_later(appeal.pk))
-    assert appeal.state == State.SUBMITTED
+    assert appeal.state in {State.SUBMITTED, State.DISPATCHED}
     return appeal, code
 
 

@@ -76,6 +76,7 @@ def _dispatch(appeal: Appeal, *, unit: Unit | None, actor: User | None,
         appeal.aspect = aspect or appeal.aspect
         appeal.urgency = urgency or appeal.urgency
         appeal.unit = unit
+        appeal.delegated_by, appeal.delegation_due = None, None
         appeal.state = State.DISPATCHED
         _start_clock(appeal, timezone.now())
         appeal.save()
@@ -93,7 +94,8 @@ def accept(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
         appeal = locked(appeal)
         APPEAL.check("accept", actor, appeal)
         appeal.state = State.IN_PROGRESS
-        appeal.accepted_at = timezone.now()
+        if appeal.delegated_by_id is None:  # a sub-unit's 接单 is not the case's response
+            appeal.accepted_at = timezone.now()
         appeal.save()
         record(appeal, Action.ACCEPT, actor=actor, from_state=State.DISPATCHED,
                unit=appeal.unit, note=note.strip())
@@ -101,12 +103,15 @@ def accept(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
 
 
 def return_(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
-    """退单: the unit hands the case back to the dispatcher with a reason."""
+    """退单: the unit hands the case back with a reason: to the dispatcher, or, when the
+    case was delegated to it, to the unit that delegated it (which keeps handling it)."""
     reason = require_text(reason, "reason", "退单理由", NOTE_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("return", actor, appeal)
         before, unit = appeal.state, appeal.unit
+        if appeal.delegated_by is not None:
+            return _return_up(appeal, actor=actor, reason=reason)
         appeal.state = State.RETURNED
         appeal.unit = None
         appeal.accepted_at = None
@@ -120,6 +125,21 @@ def return_(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     return appeal
 
 
+def _return_up(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
+    """A sub-unit's 退单 of a delegated case: back in progress at the delegating unit, which
+    had accepted it; the sub-unit's pending extension request goes with it."""
+    before, unit, holder = appeal.state, appeal.unit, appeal.delegated_by
+    assert holder is not None
+    appeal.state = State.IN_PROGRESS
+    appeal.unit, appeal.delegated_by, appeal.delegation_due = holder, None, None
+    appeal.save()
+    appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REJECTED, decided_at=timezone.now())
+    record(appeal, Action.RETURN, actor=actor, from_state=before, unit=unit,
+           note=f"退回{holder.name}：{reason}", data={"to": holder.code})
+    return appeal
+
+
 def escalate(appeal: Appeal, *, actor: User, note: str) -> Appeal:
     """上报: the case moves to the unit one level up, which must accept it anew."""
     note = require_text(note, "note", "上报说明", NOTE_MAX)
@@ -130,6 +150,7 @@ def escalate(appeal: Appeal, *, actor: User, note: str) -> Appeal:
         assert parent is not None, "a handling appeal has a unit; the guard refuses a top one"
         before = appeal.state
         appeal.unit = parent
+        appeal.delegated_by, appeal.delegation_due = None, None
         appeal.state = State.DISPATCHED
         appeal.accepted_at = None
         # The receiving unit gets its own response period; the handling deadline stays.
@@ -141,11 +162,20 @@ def escalate(appeal: Appeal, *, actor: User, note: str) -> Appeal:
 
 
 def resolve(appeal: Appeal, *, actor: User, reply: str) -> Appeal:
-    """答复: the unit has dealt with the case and answers the resident."""
+    """答复: the unit has dealt with the case and answers the resident — through the unit
+    that delegated it, when that unit reviews its sub-units' answers (审核)."""
     reply = require_text(reply, "reply", "答复内容", REPLY_MAX)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("resolve", actor, appeal)
+        reviewer = appeal.delegated_by
+        if reviewer is not None and reviewer.review_delegated_answers:
+            appeal.state = State.PENDING_REVIEW
+            appeal.reply = reply
+            appeal.save()
+            record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
+                   unit=appeal.unit, note=reply, data={"review_by": reviewer.code})
+            return appeal
         appeal.state = State.RESOLVED
         appeal.reply = reply
         appeal.resolved_at = timezone.now()

@@ -18,9 +18,9 @@ from ..models import Appeal
 
 SHEET_TITLE = "台账"
 HEADERS = ["编号", "渠道", "收到时间", "诉求人", "所在社区", "街道", "标题", "内容",
-           "一级分类", "二级分类", "三级分类", "办实事方向", "承办单位", "状态", "响应期限",
-           "办理期限", "是否超期", "答复", "办结时间", "评价"]
-WIDTHS = [17, 12, 17, 9, 14, 14, 30, 60, 12, 14, 14, 24, 20, 9, 17, 17, 9, 50, 17, 10]
+           "一级分类", "二级分类", "三级分类", "办实事方向", "承办单位", "办理层级", "状态",
+           "响应期限", "办理期限", "是否超期", "答复", "办结时间", "评价"]
+WIDTHS = [17, 12, 17, 9, 14, 14, 30, 60, 12, 14, 14, 24, 20, 10, 9, 17, 17, 9, 50, 17, 10]
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 CHUNK = 2000
 
@@ -44,7 +44,7 @@ def row_values(appeal: Appeal) -> list:
         appeal.title, appeal.content,
         *(level.name if level else "" for level in levels),
         appeal.aspect.name if appeal.aspect_id else "",
-        appeal.unit.name if appeal.unit_id else "",
+        appeal.unit.name if appeal.unit_id else "", appeal.get_level_display(),
         appeal.get_state_display(), appeal.response_due_at, appeal.handling_due_at,
         "是" if is_late(appeal) else "否",
         appeal.reply, appeal.resolved_at, appeal.get_rating_display(),

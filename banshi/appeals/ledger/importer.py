@@ -222,7 +222,8 @@ class _RowFailed(Exception):
 
 def _submit(candidate: Candidate, actor, label: str | None) -> str:
     try:
-        appeal, _code = actions.submit_appeal(**candidate.fields, actor=actor, label=label)
+        appeal, _code = actions.submit_appeal(**candidate.fields, actor=actor, label=label,
+                                              route=False)
     except actions.ActionError as exc:
         column = candidate.column_for(exc.field)
         raise _RowFailed(RowError(candidate.row, column, exc.message)) from exc

@@ -1,7 +1,7 @@
 import datetime as dt
 import hashlib
 import hmac
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from banshi.org import permissions
-from banshi.org.choices import UnitKind
+from banshi.org.choices import UnitKind, UnitLevel
 from banshi.org.models import Region, Unit
 
 from ..choices import (
@@ -132,6 +132,12 @@ class AppealQuerySet(models.QuerySet["Appeal"]):
         return self.filter(is_overdue=False).filter(late_response | late_handling)
 
 
+def level_of(unit: Unit | None) -> str:
+    """办理层级 of a case held by `unit`: with no unit it is at the district (the dispatcher
+    holds it, or invalidated it)."""
+    return unit.level if unit is not None else UnitLevel.DISTRICT
+
+
 def hash_query_code(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
@@ -180,6 +186,17 @@ class Appeal(models.Model):
     state = models.CharField(
         "状态", max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
+    # 转派: the unit that delegated the case down to `unit` (one of its sub-units), which the
+    # community returns it to and which reviews its answer; the community's due date.
+    delegated_by = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="delegated_appeals",
+        verbose_name="转派单位",
+    )
+    delegation_due = models.DateField("转派办理期限", null=True, blank=True)
+    # 办理层级: the level of the unit holding the case; once answered, of the unit that
+    # answered it (kept by save(), so every action that moves the case keeps it).
+    level = models.CharField("办理层级", max_length=16, choices=UnitLevel.choices,
+                             default=UnitLevel.DISTRICT, db_index=True)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     response_due_at = models.DateTimeField("响应期限", null=True, blank=True, db_index=True)
     handling_due_at = models.DateTimeField("办理期限", null=True, blank=True, db_index=True)
@@ -225,6 +242,13 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.level = level_of(self.unit if self.unit_id else None)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "unit" in fields:
+            kwargs["update_fields"] = {*fields, "level"}
+        super().save(*args, **kwargs)
 
     def check_query_code(self, code: str) -> bool:
         return bool(code) and hmac.compare_digest(self.query_code_hash, hash_query_code(code))

@@ -20,6 +20,7 @@ from .workbench import render_workbench
 
 def _unit_todo(unit) -> dict:
     mine = Appeal.objects.filter(unit=unit).select_related("region__parent", "category")
+    delegated = Appeal.objects.filter(delegated_by=unit).select_related("unit")
     return {
         "to_accept": mine.filter(state=State.DISPATCHED).order_by("response_due_at", "id"),
         "in_progress": mine.filter(state=State.IN_PROGRESS).order_by("handling_due_at", "id"),
@@ -28,6 +29,11 @@ def _unit_todo(unit) -> dict:
         "extensions": ExtensionRequest.objects.filter(appeal__unit=unit,
                                                       status=ExtensionStatus.PENDING)
         .select_related("appeal").order_by("requested_at"),
+        # 转派: its sub-units' answers awaiting its 审核, and what they still hold
+        "to_review": delegated.filter(state=State.PENDING_REVIEW).order_by("handling_due_at",
+                                                                           "id"),
+        "delegated": delegated.filter(state__in=[State.DISPATCHED, State.IN_PROGRESS])
+        .order_by("delegation_due", "id"),
     }
 
 

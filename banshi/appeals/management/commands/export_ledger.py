@@ -14,12 +14,13 @@ from banshi.org.models import Unit
 # Filter field → the option a user typed, for error messages.
 OPTIONS = {"state": "--state", "channel": "--channel", "category": "--category",
            "aspect": "--aspect", "unit": "--unit", "street": "--street",
-           "date_from": "--from", "date_to": "--to", "overdue": "--overdue"}
+           "date_from": "--from", "date_to": "--to", "overdue": "--overdue",
+           "level": "--level"}
 
 
 class Command(BaseCommand):
     help = ("导出台账(Excel)，诉求人姓名脱敏。"
-            "可按状态、渠道、分类、方向、单位、街道、日期、是否超期筛选。")
+            "可按状态、渠道、分类、方向、单位、街道、日期、是否超期、办理层级筛选。")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="输出的 .xlsx 文件")
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="date_from", help="收到日期起 YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="收到日期止 YYYY-MM-DD")
         parser.add_argument("--overdue", choices=["yes", "no"], help="是否超期")
+        parser.add_argument("--level", choices=["community", "street", "district"],
+                            help="办理层级：community 社区、street 街道·局委、district 区")
 
     def handle(self, *args, file: Path, **options):
         if file.suffix.lower() != ".xlsx":
@@ -53,7 +56,7 @@ class Command(BaseCommand):
         data = MultiValueDict()
         for name in ("state", "channel"):
             data.setlist(name, options[name] or [])
-        for name in ("category", "aspect", "unit", "street", "date_from", "date_to"):
+        for name in ("category", "aspect", "unit", "street", "date_from", "date_to", "level"):
             if options.get(name):
                 data[name] = options[name]
         if options.get("overdue"):
