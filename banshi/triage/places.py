@@ -40,7 +40,7 @@ MAX_HEAD = 10  # characters of a name before its suffix
 
 # Place suffixes by kind, longest first inside the alternation. A suffix must end a token.
 SUFFIXES = {
-    "site": ["小区", "社区", "花园", "公寓", "广场", "新城", "家园", "公馆", "山庄", "庄园",
+    "site": ["小区", "社区", "花园", "公园", "公寓", "广场", "新城", "家园", "公馆", "山庄", "庄园",
              "大厦", "大楼", "楼盘", "商城", "华府", "名都", "雅苑", "苑", "园", "城", "府",
              "湾", "郡", "墅", "村"],
     "road": ["道路", "马路", "线路", "公路", "铁路", "大道", "大桥", "隧道", "高架", "立交",
@@ -90,7 +90,7 @@ DESCRIPTIVE = _words("""
 技术 师范 医科 中医 妇幼 儿童 社区 街道 乡镇 村级 县级 市级 区级 省级 国家
 人行 断头 机场 必经之 水泥 沥青 背街 小巷 两家 一家 各 家 这家 那家 商品
 回迁 保障 廉租 公租 农民 北段 南段 中段 东段 西段 路段 一段 露天 临时 流动
-普惠性 普惠 附属 定点 指定 私人 个人 黑心 违建 违规 非法
+普惠性 普惠 附属 定点 指定 私人 个人 黑心 违建 违规 非法 村里
 """)
 
 # Words that end a place name when walking left from its suffix.
@@ -114,6 +114,10 @@ LEAD_INS = _words("""
 WHOLE_WORDS = _words("""
 路灯 路口 路面 路段 路边 路况 路牌 路灯杆 村民 村委 村委会 城管 园林 站点 站台 桥梁 街头
 街边 巷子 镇政府 厂房 市场监管
+""")
+# Words the segmenter keeps whole that end in a suffix character but are no place ("电线短路").
+NOT_SUFFIXES = _words("""
+短路 断路 电路 开园 入园 建园 逛街 上街 进城 回城 出城 进站 出站 进厂 下乡 回乡 返乡
 """)
 # Lead-ins that also begin many road and area names (建设路, 开发区, 发展大道).
 NAME_WORDS = _words("""
@@ -262,7 +266,9 @@ class PlaceExtractor:
         admin = sorted({w.strip().lower() for w in admin_words if w and w.strip()},
                        key=len, reverse=True)
         suffixes = [suffix for suffix in KIND_OF if len(suffix) > 1]  # 路 alone would split 路灯
-        words = [*suffixes, *WHOLE_WORDS, *CROWDS, *(w.lower() for w in user_words), *admin]
+        known = [w.strip().lower() for w in user_words if w and w.strip()]
+        self._known = frozenset(known)  # the user's own names are places, never generic
+        words = [*suffixes, *WHOLE_WORDS, *CROWDS, *known, *admin]
         self.tokenizer = Tokenizer(user_words=words)
         pattern = "|".join([*(re.escape(w) for w in admin), _ADMIN.pattern])
         self._admin = re.compile(pattern)
@@ -319,7 +325,8 @@ class PlaceExtractor:
             if token[-1] in _SUFFIX_ENDS and (found := self._place_at(tokens, start, index)):
                 name, first = found
                 kind = _kind(name)
-                if is_generic(name, kind, anchored=bool(anchor) and first == 0):
+                if name not in self._known and is_generic(
+                        name, kind, anchored=bool(anchor) and first == 0):
                     if token not in NOT_ISSUE:
                         words.append(token)
                     start = index + 1
@@ -342,7 +349,7 @@ class PlaceExtractor:
     def _place_at(self, tokens: list[str], start: int, index: int) -> tuple[str, int] | None:
         """(name, first token index) of a place whose suffix ends token `index`."""
         token = tokens[index]
-        if token in LEAD_INS or not _SUFFIX.search(token):
+        if token in LEAD_INS or token in NOT_SUFFIXES or not _SUFFIX.search(token):
             return None
         nxt = tokens[index + 1] if index + 1 < len(tokens) else ""
         if len(nxt) > 1 and _SUFFIX.fullmatch(nxt):
@@ -360,7 +367,22 @@ class PlaceExtractor:
                     break
             first -= 1
             length += len(previous)
+        if _fragment(tokens[first:index], _kind(token)):
+            return None
         return "".join(tokens[first:index + 1]), first
+
+
+def _fragment(head: list[str], kind: str) -> bool:
+    """A head that is a piece of a sentence, not a name: it begins with a verb ("督促|物业",
+    "引入|个|物业", "移交|开园"; roads keep theirs: 振兴路) or holds a one-character verb
+    ("人|跳|广场(舞)")."""
+    if not head:
+        return False
+    first = head[0]
+    if (kind not in ("road", "area") and first not in NAME_WORDS and len(first) > 1
+            and rjieba.has_word(first) and _pos(first) == "v"):
+        return True
+    return any(len(token) == 1 and _pos(token) == "v" for token in head)
 
 
 def _crowd(token: str, last: Place | None) -> Place | None:
