@@ -373,14 +373,15 @@ class PlaceExtractor:
 
 
 def _fragment(head: list[str], kind: str) -> bool:
-    """A head that is a piece of a sentence, not a name: it begins with a verb ("督促|物业",
-    "引入|个|物业", "移交|开园"; roads keep theirs: 振兴路) or holds a one-character verb
-    ("人|跳|广场(舞)")."""
+    """A head that is a piece of a sentence, not a name: a verb and at most single
+    characters ("督促|物业", "引入|个|物业", "移交|开园"; but 善化|国际小区, and roads keep
+    theirs: 振兴路), or a head holding a one-character verb ("人|跳|广场(舞)")."""
     if not head:
         return False
     first = head[0]
     if (kind not in ("road", "area") and first not in NAME_WORDS and len(first) > 1
-            and rjieba.has_word(first) and _pos(first) == "v"):
+            and rjieba.has_word(first) and _pos(first) == "v"
+            and all(len(token) == 1 for token in head[1:])):
         return True
     return any(len(token) == 1 and _pos(token) == "v" for token in head)
 
