@@ -298,3 +298,18 @@ def test_import_the_real_taxonomy(db):
     assert [Category.objects.filter(level=n).count() for n in (1, 2, 3)] == [15, 118, 517]
     assert Category.objects.get(code="01").name == "城乡建设"
     assert "新增分类 0 个" in import_taxonomy(taxonomy)
+
+
+def test_the_demo_records_its_shared_problems(seeded):
+    from banshi.appeals.choices import ProblemStatus
+    from banshi.appeals.models import Problem
+
+    candidates = Problem.objects.filter(status=ProblemStatus.CANDIDATE)
+    assert candidates.exists() and "共性问题(待确认)：新增" in seeded
+    before = sorted(candidates.values_list("pk", "title"))
+    output = seed()
+    assert sorted(candidates.values_list("pk", "title")) == before
+    assert "新增 0 个" in output
+    fragments = {"人跳广场", "引入个物业", "电线短路", "督促物业"}
+    assert not fragments & {p for places in candidates.values_list("places", flat=True)
+                            for p in places}

@@ -511,3 +511,18 @@ def test_real_board_top_five_are_real_problems():
         assert len(sharing) >= 3, (cluster.place, cluster.title)
         assert len(sharing) >= 0.8 * cluster.count, (cluster.place, cluster.title)
         assert (cluster.end - cluster.start).days <= 120, cluster.title
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("小区边上每天晚上有两拨人跳广场舞，音箱太吵", []),
+    ("能不能引入个物业或者安排人打扫", []),
+    ("上周我家因为电线短路着火了", []),
+    ("希望街道督促物业整改", []),
+    ("嵩山路早市占道经营", [("嵩山路", "road")]),
+    ("碧沙岗公园健身步道破损", [("碧沙岗公园", "site")]),
+    ("百花社区门口垃圾堆放", [("百花", "site")]),
+    ("善化国际小区噪音大", [("善化国际", "site")]),
+])
+def test_sentence_fragments_are_not_places(text, expected):
+    district = PlaceExtractor(user_words=["百花社区", "嵩山路"])
+    assert [(p.key, p.kind) for p in district.extract(text)] == expected

@@ -474,3 +474,11 @@ def seed_appeals(n: int = 400, seed: int = 2021) -> Counter | None:
     states = Appeal.objects.filter(external_id__startswith=DEMO_PREFIX).values_list("state",
                                                                                     flat=True)
     return Counter(states)
+
+
+def record_problems():
+    """The seeded ledger's shared problems as candidates (共性问题 待确认), as the nightly
+    detection would record them; a second run updates them instead of adding copies."""
+    from banshi.appeals.learning.detection import detect_and_record  # numpy, scipy: here only
+
+    return detect_and_record()

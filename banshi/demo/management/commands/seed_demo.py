@@ -39,6 +39,9 @@ class Command(BaseCommand):
                           + (f"，重置密码 {accounts['reset']} 个" if reset_passwords else ""))
         if appeals:
             self.seed_appeals(appeals, seed)
+            recorded = demo.record_problems()
+            self.stdout.write(f"共性问题(待确认)：新增 {len(recorded.created)} 个，"
+                              f"更新 {len(recorded.updated)} 个")
         self.stdout.write(f"完成，用时 {time.monotonic() - started:.1f} 秒。")
         self.print_accounts()
 
