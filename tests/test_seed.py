@@ -313,3 +313,19 @@ def test_the_demo_records_its_shared_problems(seeded):
     fragments = {"人跳广场", "引入个物业", "电线短路", "督促物业"}
     assert not fragments & {p for places in candidates.values_list("places", flat=True)
                             for p in places}
+
+
+def test_the_dispatcher_sees_the_demo_problems(seeded, client):
+    from html import escape
+
+    from django.http import HttpRequest
+    from django.urls import reverse
+
+    from banshi.appeals.choices import ProblemStatus
+    from banshi.appeals.models import Problem
+
+    assert client.login(request=HttpRequest(), username="dispatcher",
+                        password=demo.DEMO_PASSWORD)
+    html = client.get(reverse("web:problems")).content.decode()
+    titles = Problem.objects.filter(status=ProblemStatus.CANDIDATE).values_list("title", flat=True)
+    assert titles and all(escape(title) in html for title in titles[:5])
