@@ -23,7 +23,7 @@ COL = {name: index for index, name in enumerate(HEADERS)}
 
 def read_sheet(target) -> list[tuple]:
     book = load_workbook(target)
-    assert book.sheetnames == ["台账"]
+    assert book.sheetnames == ["台账", "分层级统计"]
     return list(book["台账"].iter_rows(values_only=True))
 
 
