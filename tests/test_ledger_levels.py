@@ -23,6 +23,7 @@ from banshi.appeals.models import Appeal, Aspect
 from banshi.org.loaders import LoadError
 
 from .factories import HOSTILE, PASSWORD, dispatched, submitted
+from .test_browser import pw_db  # noqa: F401 - fixture
 
 HOSTILE_ASPECT = '=HYPERLINK("http://x.example","<script>alert(1)</script>")'
 A4 = "破解城市建设管理难题办实事"
@@ -192,3 +193,22 @@ def test_hostile_aspect_names_are_stored_as_given(world):
     rows = summary_rows(html)
     for name in HOSTILE[:4]:
         assert [*rows[f"{name} 待确认"]] == ["0", "0", "0", "0"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_street_ledger_in_a_chinese_browser(live_server, browser, pw_db, output_dir):  # noqa: F811
+    from .factories import build_district
+    from .test_browser_zh import staff_page
+
+    d = build_district()
+    Aspect.objects.create(code="a5", name="解决“一老一小”问题办实事", confirmed=False)
+    dispatched(d, d.community_unit)
+    dispatched(d, d.street_unit, region=d.community2)
+    page = staff_page(browser, live_server.url, "linshanzhai")
+    page.goto(f"{live_server.url}/staff/appeals/")
+    assert page.inner_text("h1").startswith("林山寨街道台账(含所属社区)")
+    summary = page.locator("table.summary")
+    assert summary.locator("tfoot").inner_text().split() == ["合计", "1", "1", "0", "2"]
+    assert "待确认" in summary.locator("tbody tr", has_text="一老一小").inner_text()
+    page.screenshot(path=output_dir / "street-ledger.png", full_page=True)
