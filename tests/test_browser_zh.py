@@ -77,6 +77,8 @@ TABLE_FITS = """table => {
 
 
 def check_table(page, selector: str, size: str) -> None:
+    # the 台账's 分层级统计 can push the table below a phone's fold
+    page.locator(f"{selector} tbody tr").first.scroll_into_view_if_needed()
     result = page.locator(selector).evaluate(TABLE_FITS)
     assert result["inside"], result
     assert result["fits"] or result["scrolls"], result

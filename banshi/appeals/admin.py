@@ -25,7 +25,16 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Aspect)
 class AspectAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    """The 办实事方向 are data: the district renames, replaces and confirms them here."""
+
+    list_display = ["code", "name", "confirmed", "mark"]
+    list_editable = ["name", "confirmed"]
+    list_filter = ["confirmed"]
+    search_fields = ["code", "name"]
+
+    @admin.display(description="标注")
+    def mark(self, obj: Aspect) -> str:
+        return "" if obj.confirmed else "待确认"
 
 
 @admin.register(DeadlinePolicy)

@@ -103,15 +103,32 @@ def load_taxonomy(path: Path = DATA_DIR / "taxonomy.csv") -> Counter:
 
 @transaction.atomic
 def load_aspects(path: Path = DATA_DIR / "aspects.csv") -> Counter:
-    """The campaign's aspects from `code,name,description`, matched by code."""
+    """The campaign's aspects from `code,name,description[,confirmed]`, matched by code.
+
+    `confirmed` (yes/no, 是/否) marks an aspect 待确认 when no; left empty or absent, a new
+    aspect is confirmed and an existing one keeps its mark.
+    """
     counts: Counter = Counter()
-    for row in read_rows(path, ["code", "name", "description"]):
+    where = Path(path).name
+    for row in read_rows(path, ["code", "name", "description"], optional=("confirmed",)):
         if not row["code"] or not row["name"]:
-            raise LoadError(f"{path.name} 第{row['_line']}行: code 和 name 不能为空")
-        _, status = upsert(Aspect, {"code": row["code"]},
-                           {"name": row["name"], "description": row["description"]})
+            raise LoadError(f"{where} 第{row['_line']}行: code 和 name 不能为空")
+        values = {"name": row["name"], "description": row["description"]}
+        if row.get("confirmed"):
+            values["confirmed"] = _yes_no(row, "confirmed", where)
+        _, status = upsert(Aspect, {"code": row["code"]}, values)
         counts[status] += 1
     return counts
+
+
+YES, NO = {"yes", "y", "true", "1", "是"}, {"no", "n", "false", "0", "否"}
+
+
+def _yes_no(row: dict, field: str, where: str) -> bool:
+    value = row[field].lower()
+    if value not in YES | NO:
+        raise LoadError(f"{where} 第{row['_line']}行: {field} 须为 yes/no(是/否)")
+    return value in YES
 
 
 def _policy_category(row: dict, where: str) -> Category | None:

@@ -25,9 +25,10 @@ class LoadError(ValueError):
     """A data file is malformed; the message names the file and line."""
 
 
-def read_rows(path: Path, columns: list[str]) -> list[dict]:
+def read_rows(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -> list[dict]:
     """The non-blank rows of a file with a header (CSV or spreadsheet, see banshi.lib.spreadsheet),
-    each {column: cleaned text} with its row number under "_line"."""
+    each {column: cleaned text} with its row number under "_line". An `optional` column the
+    file lacks is left out of the rows."""
     path = Path(path)
     try:
         rows = read_table(path)
@@ -38,7 +39,7 @@ def read_rows(path: Path, columns: list[str]) -> list[dict]:
     missing = [c for c in columns if c not in names]
     if missing:
         raise LoadError(f"{path.name}: 缺少列 {', '.join(missing)}")
-    positions = {c: names.index(c) for c in columns}
+    positions = {c: names.index(c) for c in [*columns, *optional] if c in names}
     found = []
     for line, row in rows:
         cells = {c: clean_line(row[i]) if i < len(row) else "" for c, i in positions.items()}

@@ -1,4 +1,5 @@
-"""The ledger (台账) as an Excel workbook: one row per appeal, personal names masked.
+"""The ledger (台账) as an Excel workbook: one row per appeal, personal names masked, and a
+second sheet 分层级统计 with the counts per 办理层级 × 办实事方向 (see summary.py).
 
 Written in openpyxl's write-only mode from a chunked iterator, so 100,000 appeals take
 bounded memory. Text that a spreadsheet would run as a formula is stored as text.
@@ -15,8 +16,10 @@ from banshi.lib.spreadsheet import SheetWriter
 
 from ..masking import mask_name
 from ..models import Appeal
+from .summary import TOTAL, UNCONFIRMED, level_aspect_counts
 
 SHEET_TITLE = "台账"
+SUMMARY_TITLE = "分层级统计"
 HEADERS = ["编号", "渠道", "收到时间", "诉求人", "所在社区", "街道", "标题", "内容",
            "一级分类", "二级分类", "三级分类", "办实事方向", "承办单位", "办理层级", "状态",
            "响应期限", "办理期限", "是否超期", "答复", "办结时间", "评价"]
@@ -67,5 +70,16 @@ def write_ledger(queryset: QuerySet, target: BinaryIO | Path) -> int:
     for appeal in ledger_rows(queryset):
         writer.append(row_values(appeal))
         written += 1
+    write_summary(book, queryset)
     book.save(target)
     return written
+
+
+def write_summary(book: Workbook, queryset: QuerySet) -> None:
+    """The sheet 分层级统计: a row per aspect (then 未标注 and 合计), a column per level."""
+    summary = level_aspect_counts(queryset)
+    writer = SheetWriter(book.create_sheet(SUMMARY_TITLE), widths=[48, 10, 12, 10, 10, 10])
+    writer.header(["办实事方向", *summary.level_labels, TOTAL, "备注"])
+    for row in summary.rows:
+        writer.append([row.name, *row.counts, row.total, "" if row.confirmed else UNCONFIRMED])
+    writer.append([TOTAL, *summary.totals, summary.total, ""])

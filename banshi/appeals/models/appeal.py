@@ -67,6 +67,9 @@ class Aspect(models.Model):
     code = models.CharField("代码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=100)
     description = models.TextField("说明", blank=True)
+    # The report names four aspects; the demo's others wait for the district's wording.
+    confirmed = models.BooleanField(
+        "已确认", default=True, help_text="未确认(待确认)的方向在台账统计中标注“待确认”。")
 
     class Meta:
         ordering = ["code"]

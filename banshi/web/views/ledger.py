@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from banshi.appeals.ledger.export import write_ledger
+from banshi.appeals.ledger.summary import ledger_title, level_aspect_counts
 from banshi.appeals.models import Appeal
 
 from ..filter_forms import LedgerFilterForm
@@ -27,10 +28,12 @@ def filtered(request) -> LedgerFilterForm:
 def ledger(request):
     ledger_filter = filtered(request)
     if ledger_filter.is_bound and not ledger_filter.is_valid():
-        return render(request, "web/staff/ledger.html", {"filter": ledger_filter}, status=400)
+        return render(request, "web/staff/ledger.html", {
+            "filter": ledger_filter, "ledger_title": ledger_title(request.user)}, status=400)
     page = Paginator(ledger_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/staff/ledger.html", {
-        "filter": ledger_filter, "page": page,
+        "filter": ledger_filter, "page": page, "ledger_title": ledger_title(request.user),
+        "summary": level_aspect_counts(ledger_filter.qs),
     })
 
 
