@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from banshi.appeals.models import Appeal
+from banshi.appeals.models import Appeal, Aspect
 from banshi.org.models import ApiToken
 
 from .factories import HOSTILE, PASSWORD, dispatched, resolved, with_code
@@ -243,6 +243,9 @@ def test_reference_endpoints(d, api):
     cats = api["resident"].get("/categories").json()
     assert any(c["path"] == "城乡建设/市政管理/路灯" and c["level"] == 3 for c in cats)
     assert api["resident"].get("/aspects").json()[0]["code"] == "a4"
+    assert api["resident"].get("/aspects").json()[0]["confirmed"] is True
+    Aspect.objects.filter(code="a4").update(confirmed=False)
+    assert api["resident"].get("/aspects").json()[0]["confirmed"] is False  # 待确认
 
 
 def test_openapi_document(d):

@@ -537,3 +537,19 @@ def test_triage_train_without_data_trains_on_the_ledger(d, edu, models_dir, tmp_
     call_command("triage_activate")
     listing = capsys.readouterr().out
     assert f"* {first.version}" in listing and f"  {second.version}" in listing
+
+
+def test_the_unit_that_returned_a_case_is_not_suggested_to_it_again(client, d):
+    """A case the unit handed back as not its own: the dispatch form and the triage box
+    suggest the next unit, never that one."""
+    from banshi.appeals.learning.suggest import usable_units
+
+    appeal = handmade(d, submitted(d), 0.9)
+    appeal.suggestion["units"].append({"code": "zjj", "name": d.zjj.name, "reason": "规则"})
+    appeal.save(update_fields=["suggestion"])
+    appeal = actions.dispatch(appeal, actor=d.dispatcher, unit=d.cgj)
+    appeal = actions.return_(appeal, actor=d.cgj_staff, reason="属于区住建局职责")
+    assert [u["code"] for u in usable_units(appeal)] == ["zjj"]
+    client.login(request=HttpRequest(), username="dispatcher", password=PASSWORD)
+    html = client.get(reverse("web:case", args=[appeal.number])).content.decode()
+    assert f"建议：{d.zjj.name}" in html and "建议：x（" not in html

@@ -54,4 +54,4 @@ def categories(request):
 
 @router.get("/aspects", response=list[s.AspectOut], auth=None, summary="办实事方向")
 def aspects(request):
-    return list(Aspect.objects.values("code", "name", "description"))
+    return list(Aspect.objects.values("code", "name", "description", "confirmed"))

@@ -331,3 +331,4 @@ class AspectOut(Schema):
     code: str
     name: str
     description: str
+    confirmed: bool = Field(description="已确认；否为待确认(演示数据中报告未列出的方向)")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from banshi.appeals import actions
 from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
 from banshi.appeals.choices import Rating, Urgency
+from banshi.appeals.learning.suggest import usable_units
 from banshi.appeals.limits import ANSWER_MAX, REPLY_MAX
 from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.transitions import APPEAL
@@ -58,7 +59,7 @@ class DispatchForm(ActionForm):
     def _suggest(self):
         """Pre-select the model's top suggestion and say why (see banshi.appeals.suggest)."""
         suggestion = self.appeal.suggestion or {}
-        units = suggestion.get("units") or []
+        units = usable_units(self.appeal)
         if units:
             self.fields["unit"].help_text = f"建议：{units[0]['name']}（{units[0]['reason']}）"
             if not self.appeal.unit_id:

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 
 from banshi.triage.text import join_title_content
 
-from ..choices import State
+from ..choices import Action, State
 from ..models import Appeal, Category, RoutingRule, TriageModelVersion
 
 TOP_K = 3
@@ -150,6 +150,14 @@ def unit_suggestions(chain: list[Category], region) -> list[dict]:
         else:
             merged[item["code"]] = dict(item)
     return list(merged.values())[:MAX_UNITS]
+
+
+def usable_units(appeal: Appeal) -> list[dict]:
+    """The suggested units, less every unit that has returned (退单) this appeal: a case a unit
+    handed back as not its own is never suggested to it again."""
+    returned = set(appeal.events.filter(action=Action.RETURN, unit__isnull=False)
+                   .values_list("unit__code", flat=True))
+    return [u for u in (appeal.suggestion or {}).get("units") or [] if u["code"] not in returned]
 
 
 def suggest(appeal: Appeal) -> dict | None:

@@ -6,6 +6,7 @@ from django import template
 from banshi.appeals import duplicates
 from banshi.appeals.choices import OPEN_STATES
 from banshi.appeals.duplicates import similar_appeals
+from banshi.appeals.learning.suggest import usable_units
 from banshi.appeals.models import Appeal
 from banshi.appeals.permissions import may_see_triage
 from banshi.appeals.transitions import APPEAL
@@ -37,6 +38,7 @@ def triage_box(context, appeal: Appeal) -> dict:
         similar = similar_appeals(appeal, within=Appeal.objects.visible_to(user))
     return {
         "suggestion": appeal.suggestion if district else {},
+        "units": usable_units(appeal) if district else [],
         "auto_event": appeal.last_dispatch() if auto else None,
         "similar": similar,
         "window_days": duplicates.WINDOW_DAYS,
