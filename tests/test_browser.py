@@ -152,7 +152,7 @@ def test_resident_to_unit_and_back(live_server, browser, pw_db, output_dir, tmp_
 
     # 5. The ledger on a desktop, for a look at the staff pages.
     dispatcher.goto(f"{base}/staff/appeals/")
-    assert number in dispatcher.inner_text("table")
+    assert number in dispatcher.inner_text("table.ledger")
     dispatcher.screenshot(path=output_dir / "09-ledger.png", full_page=True)
     # and the unit's pages on a phone, which must not scroll sideways either
     unit.set_viewport_size(PHONE)
