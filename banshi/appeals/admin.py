@@ -122,8 +122,9 @@ class StatutoryDayInline(admin.TabularInline):
 
 
 class RecomputingAdmin(admin.ModelAdmin):
-    """After a change to the calendar, the open deadlines over the years it touches are counted
-    again (each change an event, see banshi.appeals.actions.recompute_deadlines)."""
+    """After a change to the calendar, the open deadlines over the years it touches (the
+    object's `years()`) are counted again (each change an event, see
+    banshi.appeals.actions.recompute_deadlines)."""
 
     def _recompute(self, request, years: set[int]) -> None:
         changed = recompute_deadlines(years, actor=request.user)
@@ -134,17 +135,15 @@ class RecomputingAdmin(admin.ModelAdmin):
                 messages.INFO)
 
     def delete_model(self, request, obj):
-        years = self.years_of(obj)
+        years = obj.years()
         super().delete_model(request, obj)
         self._recompute(request, years)
 
     def delete_queryset(self, request, queryset):
-        years = set().union(*(self.years_of(obj) for obj in queryset))
+        years = set().union(*(obj.years() for obj in queryset))
         super().delete_queryset(request, queryset)
         self._recompute(request, years)
 
-    def years_of(self, obj) -> set[int]:
-        raise NotImplementedError
 
 
 @admin.register(HolidayNotice)
@@ -158,13 +157,10 @@ class HolidayNoticeAdmin(RecomputingAdmin):
     def day_count(self, obj) -> int:
         return obj.days.count()
 
-    def years_of(self, obj) -> set[int]:
-        return {obj.year, *(day.year for day in obj.days.values_list("date", flat=True))}
-
     def save_related(self, request, form, formsets, change):
-        before = self.years_of(form.instance) if change else set()
+        before = form.instance.years() if change else set()
         super().save_related(request, form, formsets, change)
-        self._recompute(request, before | self.years_of(form.instance))
+        self._recompute(request, before | form.instance.years())
 
 
 @admin.register(StatutoryDay)
@@ -178,10 +174,7 @@ class StatutoryDayAdmin(RecomputingAdmin):
     def weekday(self, obj) -> str:
         return "星期" + "一二三四五六日"[obj.date.weekday()]
 
-    def years_of(self, obj) -> set[int]:
-        return {obj.date.year}
-
     def save_model(self, request, obj, form, change):
         before = {form.initial["date"].year} if change and form.initial.get("date") else set()
         super().save_model(request, obj, form, change)
-        self._recompute(request, before | self.years_of(obj))
+        self._recompute(request, before | obj.years())

@@ -31,6 +31,10 @@ class HolidayNotice(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年：{self.title}"
 
+    def years(self) -> set[int]:
+        """The years whose deadlines this notice decides: its own and any its days reach."""
+        return {self.year, *(day.year for day in self.days.values_list("date", flat=True))}
+
     def clean(self) -> None:
         if self.year is not None and not 2000 <= self.year <= 2100:
             raise ValidationError({"year": "年份须在2000—2100之间"})
@@ -55,6 +59,9 @@ class StatutoryDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.note}".strip()
+
+    def years(self) -> set[int]:
+        return {self.date.year}
 
     def clean(self) -> None:
         # A notice covers its year and may reach into the last days of the year before
