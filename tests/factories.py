@@ -171,3 +171,11 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def login(client, username: str):
+    """`client` logged in as `username` (django-axes checks every login against its request)."""
+    from django.http import HttpRequest
+
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
+    return client

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,14 @@ from banshi.appeals.public import public_reply, public_timeline
 from banshi.appeals.transitions import APPEAL
 from banshi.org.models import ApiToken
 
-from .factories import HOSTILE, PASSWORD, add_other_street, dispatched, in_progress, with_code
+from .factories import (
+    HOSTILE,
+    add_other_street,
+    dispatched,
+    in_progress,
+    login,
+    with_code,
+)
 
 API = "/api/v1"
 
@@ -199,10 +205,6 @@ def test_api_review_reject_needs_a_note_and_hostile_text_survives(d):
 
 
 # ---------- the case page ----------
-
-def login(client, username):
-    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
-    return client
 
 
 def act(appeal, name):

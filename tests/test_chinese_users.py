@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -16,17 +15,13 @@ from banshi.appeals import actions
 from banshi.appeals.models import Appeal
 from banshi.org.models import ApiToken
 
-from .factories import HOSTILE, PASSWORD, in_progress, today, with_code
+from .factories import HOSTILE, in_progress, login, today, with_code
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 ENGLISH = ("This field is required", "Enter a valid", "Select a valid")
 BANSHI = Path(__file__).resolve().parents[1] / "banshi"
 
-
-def login(client, username: str):
-    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
-    return client
 
 
 def resolved_with_code(d):

@@ -11,7 +11,6 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -22,6 +21,7 @@ from banshi.appeals.ledger.summary import level_aspect_counts
 from banshi.appeals.models import Appeal, Aspect
 from banshi.org.loaders import LoadError
 
+from . import factories
 from .factories import HOSTILE, PASSWORD, dispatched, submitted
 from .test_browser import pw_db  # noqa: F401 - fixture
 
@@ -72,9 +72,7 @@ def test_counts_take_one_query(world, django_assert_num_queries):
 
 
 def login(username: str) -> Client:
-    client = Client()
-    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
-    return client
+    return factories.login(Client(), username)
 
 
 def summary_rows(html: str) -> dict[str, list[str]]:

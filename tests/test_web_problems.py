@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from django.http import HttpRequest
 from django.urls import reverse
 
 from banshi.appeals import actions
@@ -17,16 +16,12 @@ from banshi.appeals.models import AppealEvent, Problem
 from banshi.triage import problems as triage_problems
 from banshi.triage.problems import Message, heat_components
 
-from .factories import HOSTILE, PASSWORD, dispatched, in_progress, submitted, with_code
+from .factories import HOSTILE, dispatched, in_progress, login, submitted, with_code
 from .test_problems import Cluster
 
 RAW = "<script>alert('x')</script>"
 ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
 
-
-def login(client, username: str):
-    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
-    return client
 
 
 def url(problem, action: str | None = None) -> str:

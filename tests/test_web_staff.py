@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpRequest
 from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
@@ -18,12 +17,7 @@ from banshi.appeals.choices import Channel, State
 from banshi.appeals.ledger.export import HEADERS
 from banshi.appeals.models import Appeal, Supervision
 
-from .factories import PASSWORD, dispatched, in_progress, resolved, submitted, today
-
-
-def login(client, username: str):
-    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
-    return client
+from .factories import PASSWORD, dispatched, in_progress, login, resolved, submitted, today
 
 
 def case_url(appeal) -> str:

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,16 +15,19 @@ from banshi.appeals.models import Appeal, AppealEvent
 from banshi.org.models import ApiToken
 from banshi.web.views.workbench import PAGE_SIZE
 
-from .factories import HOSTILE, PASSWORD, add_other_street, dispatched, in_progress, submitted
+from .factories import (
+    HOSTILE,
+    add_other_street,
+    dispatched,
+    in_progress,
+    login,
+    submitted,
+)
 
 HOME = "/staff/"
 BULK = "/staff/bulk-dispatch/"
 PHONE = "13912345678"
 
-
-def login(client, username: str):
-    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
-    return client
 
 
 def queue_numbers(response) -> list[str]:

@@ -2,7 +2,7 @@
 
 from banshi.appeals import masking
 from banshi.appeals.access import hide_foreign_numbers
-from banshi.appeals.choices import ExtensionStatus, State
+from banshi.appeals.choices import State
 from banshi.appeals.models import Appeal
 
 
@@ -39,7 +39,7 @@ def appeal_out(user, appeal: Appeal) -> dict:
 
 
 def appeal_detail(user, appeal: Appeal) -> dict:
-    pending = appeal.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+    pending = appeal.pending_extension()
     events = list(appeal.events.select_related("unit").order_by("at", "id"))
     # notes name no appeal the caller may not open ("合并至ZY…")
     notes = hide_foreign_numbers(user, [e.note for e in events])

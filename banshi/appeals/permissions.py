@@ -25,25 +25,24 @@ from .models import Appeal, Problem
 SubjectT = TypeVar("SubjectT", contravariant=True)
 
 
-def is_handling_unit(user: Person, appeal: Appeal | None) -> bool:
-    """The user acts for the unit holding the appeal (an admin may act for any unit)."""
+def _acts_for(user: Person, unit_id: int | None) -> bool:
+    """The user is staff of the unit `unit_id` (an admin may act for any unit)."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
     unit = unit_of(user)
-    return (role == Role.UNIT and unit is not None and appeal is not None
-            and appeal.unit_id is not None and appeal.unit_id == unit.pk)
+    return role == Role.UNIT and unit is not None and unit_id is not None and unit_id == unit.pk
+
+
+def is_handling_unit(user: Person, appeal: Appeal | None) -> bool:
+    """The user acts for the unit holding the appeal (an admin may act for any unit)."""
+    return _acts_for(user, appeal.unit_id if appeal is not None else None)
 
 
 def is_delegating_unit(user: Person, appeal: Appeal | None) -> bool:
     """The user acts for the unit that 转派'd the appeal down and reviews its answer (an
     admin may act for any unit)."""
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return True
-    unit = unit_of(user)
-    return (role == Role.UNIT and unit is not None and appeal is not None
-            and appeal.delegated_by_id is not None and appeal.delegated_by_id == unit.pk)
+    return _acts_for(user, appeal.delegated_by_id if appeal is not None else None)
 
 
 def may_see_personal(user: Person, appeal: Appeal) -> bool:
@@ -67,11 +66,8 @@ def may_manage_problems(user: Person) -> bool:
 
 def may_rectify(user: Person, problem: Problem | None) -> bool:
     """Report progress on a problem and resolve it: its owner unit, the dispatcher, admins."""
-    if is_dispatcher(user):
-        return True
-    unit = unit_of(user)
-    return (role_of(user) == Role.UNIT and unit is not None and problem is not None
-            and problem.owner_unit_id == unit.pk)
+    return is_dispatcher(user) or _acts_for(
+        user, problem.owner_unit_id if problem is not None else None)
 
 
 def may_see_triage(user: Person) -> bool:

@@ -99,6 +99,19 @@ def read_rows(source: Source, filename: str | None = None) -> Iterator[tuple[int
     return ((number, row) for number, row in enumerate(rows, start=1) if not is_blank(row))
 
 
+def read_table(path: Path) -> tuple[Row, Iterator[tuple[int, Row]]]:
+    """(header row, the numbered rows after it) of a file; UnreadableFile, its message
+    prefixed with the file's name, when it cannot be read or is empty."""
+    try:
+        rows = read_rows(path)
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"{path.name}：{exc.message}") from exc
+    _, header = next(rows, (0, None))
+    if header is None:
+        raise UnreadableFile(f"文件为空：{path.name}")
+    return header, rows
+
+
 def _sheet_rows(source: Path | BinaryIO) -> Iterator[Row]:
     _check_extent(source)
     try:

@@ -17,7 +17,7 @@ from banshi.lib.spreadsheet import (
     clean_line,
     clean_text,
     header_names,
-    read_rows,
+    read_table,
 )
 
 from .text import join_title_content
@@ -69,12 +69,9 @@ def read_labelled(path: str | Path) -> Labelled:
     if not path.is_file():
         raise DatasetError(f"文件不存在：{path}")
     try:
-        rows = read_rows(path)
+        header, rows = read_table(path)
     except UnreadableFile as exc:
-        raise DatasetError(f"{path.name}：{exc.message}") from exc
-    _, header = next(rows, (0, None))
-    if header is None:
-        raise DatasetError(f"文件为空：{path.name}")
+        raise DatasetError(exc.message) from exc
     columns = _columns(header, path.name)
     data = Labelled()
     for number, row in rows:

@@ -30,7 +30,7 @@ from banshi.lib.spreadsheet import (
     clean_line,
     header_names,
     parse_datetime,
-    read_rows,
+    read_table,
 )
 
 from .problems import Cluster, Message
@@ -64,12 +64,9 @@ def read_report(path: str | Path) -> ReadReport:
     """The messages and the rows that were skipped (no readable time or no text)."""
     path = Path(path)
     try:
-        rows = read_rows(path)
+        header, rows = read_table(path)
     except UnreadableFile as exc:
-        raise MessageFileError(f"{path.name}：{exc.message}") from exc
-    _, header = next(rows, (0, None))
-    if header is None:
-        raise MessageFileError(f"文件为空：{path.name}")
+        raise MessageFileError(exc.message) from exc
     columns = _columns(header)
     report = ReadReport()
     for number, row in rows:
