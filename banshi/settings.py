@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from banshi.appeals.limits import REQUEST_BODY_MAX
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -168,7 +170,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX  # the API's photos come as base64 in JSON
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600  # photos and exports: like everything in the data directory
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -242,8 +244,6 @@ BANSHI_TRACK_RATE = os.environ.get("BANSHI_TRACK_RATE", "300/h")
 BANSHI_DEVICE_TRACK_RATE = os.environ.get("BANSHI_DEVICE_TRACK_RATE", "30/h")
 BANSHI_RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 BANSHI_SWEEP_MINUTES = envint("BANSHI_SWEEP_MINUTES", 5)
-BANSHI_MAX_PHOTOS = 5
-BANSHI_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 # Login lockout (django-axes): the same policy on /login/, /admin/login/ and
 # POST /api/v1/auth/token; see banshi/org/lockout.py.

@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from banshi.appeals.photos import resident_token
 from banshi.web import urls as web_urls
 
 from .access_world import (
@@ -103,6 +104,7 @@ WEB = {
     "landing": ("public", "GET"), "submit": ("public", "GET"), "submitted": ("public", "GET"),
     "track": ("public", "GET"),
     "rate": ("public", "POST"), "login": ("public", "GET"), "logout": ("public", "POST"),
+    "resident-photo": ("signed", "GET"),
     "home": ("list", "GET"), "supervision": ("list", "GET"), "ledger": ("list", "GET"),
     "export": ("list", "GET"), "problems": ("list", "GET"),
     "entry": ("gate", "GET"), "import": ("gate", "GET"), "problem-new": ("gate", "GET"),
@@ -164,6 +166,13 @@ def expected_inside(role: str, name: str, key: str | None) -> bool:
 def test_staff_page(world, db, role, name):
     kind, method = WEB[name]
     client = web_client(world, role)
+    if kind == "signed":  # the resident's photo link: its token decides, not the account
+        token = resident_token(world.photos["dept"])
+        assert client.get(reverse("web:resident-photo", args=[token])).status_code == 200
+        forged = reverse("web:resident-photo", args=[token[:-1] + ("A" if token[-1] != "A"
+                                                                   else "B")])
+        assert client.get(forged).status_code == 404, role
+        return
     if kind == "object" or kind == "post":
         for label, url, key in object_targets(world, name):
             response = client.post(url, {}) if method == "POST" else client.get(url)
@@ -211,6 +220,7 @@ ACTION_BODIES = {
     "dispatch": {"unit_code": "cgj"}, "accept": {}, "return": {"reason": "非本单位职责"},
     "extend": {"days": 3, "reason": "需协调"}, "decide_extension": {"approve": True},
     "escalate": {"note": "需区级协调"}, "resolve": {"reply": "已处理"},
+    "progress": {"note": "已到现场查看", "public": True},
     "feedback": {"rating": "satisfied"}, "reopen": {}, "answer_supervision": {"answer": "已办"},
     "supervise": {"instruction": "限期办结", "due_date": "2099-01-01"},
     "invalidate": {"reason": "重复"}, "merge": {"into": "@dept"},

@@ -56,6 +56,8 @@ CALLS = {
     "decide_extension": lambda d, a, who: actions.decide_extension(a, actor=who, approve=True),
     "escalate": lambda d, a, who: actions.escalate(a, actor=who, note="需上级协调"),
     "resolve": lambda d, a, who: actions.resolve(a, actor=who, reply="已处理"),
+    "progress": lambda d, a, who: actions.add_progress(a, actor=who, note="已到现场查看",
+                                                       public=True),
     "delegate": lambda d, a, who: actions.delegate(a, actor=who, unit=d.community_unit,
                                                    note="请社区办理"),
     "review": lambda d, a, who: actions.review(a, actor=who, approve=True),

@@ -4,6 +4,8 @@ The staff actions (`POST /appeals/{number}/{action}`) are generated from ACTIONS
 action: its path, body schema, summary and a small adapter calling the action function.
 """
 
+import base64
+import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,8 @@ from banshi.appeals.access import access_appeal, normalise_code, track_appeal
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.filters import LedgerFilter
 from banshi.appeals.models import Appeal, Aspect, Category
-from banshi.appeals.public import public_reply, public_timeline
+from banshi.appeals.photos import resident_url
+from banshi.appeals.public import own_photos, public_reply, public_timeline, reply_photos
 from banshi.appeals.transitions import APPEAL
 from banshi.org.models import Region, Unit
 from banshi.web import ratelimit
@@ -92,15 +95,20 @@ def _tracked(request, number: str, code: str) -> dict:
 
 
 def _progress(appeal: Appeal) -> dict:
-    """What the resident may see of their appeal."""
+    """What the resident may see of their appeal: its photos as signed, short-lived links."""
+    timeline, reply = public_timeline(appeal), public_reply(appeal)
     return {
         "number": appeal.number,
         "state": appeal.state,
         "state_label": State(appeal.state).label,
         "title": appeal.title,
-        "reply": public_reply(appeal),
+        "content": appeal.content,
+        "photos": [resident_url(p) for p in own_photos(appeal)],
+        "reply": reply,
+        "reply_photos": [resident_url(p) for p in reply_photos(timeline)] if reply else [],
         "rating": appeal.rating,
-        "events": public_timeline(appeal),
+        "events": [item | {"photos": [resident_url(p) for p in item["photos"]]}
+                   for item in timeline],
     }
 
 
@@ -220,6 +228,19 @@ def _note(p) -> str:
     return (p.note if p is not None else None) or ""
 
 
+def _photos(photos: list[s.PhotoIn] | None) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the photos sent as base64; the action judges what they are."""
+    decoded = []
+    for photo in photos or []:
+        name = photo.name or ""
+        try:
+            decoded.append((name, base64.b64decode(photo.data, validate=True)))
+        except (binascii.Error, ValueError) as exc:
+            label = f"照片“{name}”" if name else "照片"
+            raise actions.InvalidInput(f"{label}不是有效的base64编码", "photos") from exc
+    return decoded
+
+
 ACTIONS = [
     ApiAction("dispatch", s.DispatchIn, _dispatch, "派单(区派单员)"),
     ApiAction("accept", s.NoteIn, optional=True, summary="接单(承办单位)",
@@ -242,8 +263,13 @@ ACTIONS = [
               summary="审核下级单位的答复(转派单位)：通过则送达群众，否则退回",
               run=lambda user, a, p: actions.review(
                   a, actor=user, approve=p.approve, note=p.note or "")),
-    ApiAction("resolve", s.ResolveIn, summary="办结并答复群众(承办单位)",
-              run=lambda user, a, p: actions.resolve(a, actor=user, reply=p.reply)),
+    ApiAction("progress", s.ProgressIn,
+              summary="记录办理进展，可附照片，可选群众可见(承办单位，办理中)",
+              run=lambda user, a, p: actions.add_progress(
+                  a, actor=user, note=p.note, public=p.public, photos=_photos(p.photos))),
+    ApiAction("resolve", s.ResolveIn, summary="办结并答复群众，可附照片(承办单位)",
+              run=lambda user, a, p: actions.resolve(a, actor=user, reply=p.reply,
+                                                     photos=_photos(p.photos))),
     ApiAction("reopen", s.NoteIn, optional=True, summary="重新办理(区派单员)",
               run=lambda user, a, p: actions.reopen(a, actor=user, note=_note(p))),
     ApiAction("supervise", s.SuperviseIn, summary="督办(区级领导、派单员)",

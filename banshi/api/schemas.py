@@ -133,10 +133,16 @@ class AppealCreated(Schema):
     state: str
 
 
+PHOTO_LINKS = (f"照片链接(签名，{limits.PHOTO_LINK_SECONDS // 60} 分钟内有效；"
+               "过期后重新查询即可得到新链接)")
+
+
 class PublicEvent(Schema):
     at: dt.datetime
     state: str
     note: str
+    kind: str = Field(description="progress：办理进展；answer：送达群众的答复；其他为空")
+    photos: list[str] = Field(description=PHOTO_LINKS)
 
 
 class TrackOut(Schema):
@@ -144,9 +150,13 @@ class TrackOut(Schema):
     state: str
     state_label: str
     title: str
+    content: str = Field(description="群众提交的诉求内容")
+    photos: list[str] = Field(description="群众提交的照片：" + PHOTO_LINKS)
     reply: str
+    reply_photos: list[str] = Field(description="答复的照片：" + PHOTO_LINKS)
     rating: str
-    events: list[PublicEvent]
+    events: list[PublicEvent] = Field(
+        description="办理进度，按时间先后：公开的办理进展、送达群众的答复及其照片")
 
 
 class Contact(Schema):
@@ -203,8 +213,27 @@ class SupervisionOut(Schema):
     answered_at: dt.datetime | None
 
 
+class PhotoOut(Schema):
+    id: int
+    kind: str = Field(description="resident 群众上传、answer 答复照片、progress 办理进展照片")
+    public: bool = Field(description="群众可见")
+    content_type: str
+    size: int
+    url: str = Field(description="工作人员网页登录后可打开的地址")
+
+
+class ProgressOut(Schema):
+    at: dt.datetime
+    actor: str
+    note: str
+    public: bool = Field(description="群众可见")
+    photos: list[PhotoOut]
+
+
 class AppealDetail(AppealOut):
     events: list[EventOut]
+    photos: list[PhotoOut] = Field(description="全部照片(群众上传、答复、办理进展)")
+    progress: list[ProgressOut] = Field(description="办理进展，按时间先后")
     supervisions: list[SupervisionOut]
     pending_extension_days: int | None
     allowed_actions: list[str] = Field(
@@ -279,8 +308,31 @@ class EscalateIn(Input):
     note: Reason
 
 
+class PhotoIn(Input):
+    """One photo, its bytes as base64 (jpg/png/heic/webp, judged by content)."""
+
+    name: Annotated[str, _length(limits.PHOTO_NAME_MAX)] | None = Field(
+        None, description="文件名(可选，出错时用于指明是哪一张)")
+    data: Annotated[str, _length(limits.PHOTO_BASE64_MAX, 1)] = Field(
+        description=f"照片内容的 base64 编码；每张不超过 "
+                    f"{limits.PHOTO_BYTES_MAX // (1024 * 1024)}MB(编码前)")
+
+
+Photos = Annotated[list[PhotoIn], Field(
+    max_length=limits.PHOTOS_MAX,
+    description=f"照片，最多 {limits.PHOTOS_MAX} 张；格式或大小不对时 422，field 为 photos")]
+
+
 class ResolveIn(Input):
     reply: Reply
+    photos: Photos | None = None
+
+
+class ProgressIn(Input):
+    note: Reason = Field(description="办理进展")
+    public: bool = Field(False, description="true：群众查询进度时可以看到这条进展和照片；"
+                                            "false(默认)：仅工作人员可见")
+    photos: Photos | None = None
 
 
 class FeedbackIn(Input):

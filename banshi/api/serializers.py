@@ -1,9 +1,11 @@
 """Appeals as the API shows them, with personal data masked per caller."""
 
+from django.urls import reverse
+
 from banshi.appeals import masking
 from banshi.appeals.access import hide_foreign_numbers
-from banshi.appeals.choices import State
-from banshi.appeals.models import Appeal
+from banshi.appeals.choices import Action, State
+from banshi.appeals.models import Appeal, Attachment
 
 
 def appeal_out(user, appeal: Appeal) -> dict:
@@ -38,9 +40,20 @@ def appeal_out(user, appeal: Appeal) -> dict:
     }
 
 
+def photo_out(appeal: Appeal, photo: Attachment) -> dict:
+    return {"id": photo.pk, "kind": photo.kind, "public": photo.public,
+            "content_type": photo.content_type, "size": photo.size,
+            "url": reverse("web:photo", args=[appeal.number, photo.pk])}
+
+
 def appeal_detail(user, appeal: Appeal) -> dict:
     pending = appeal.pending_extension()
     events = list(appeal.events.select_related("unit").order_by("at", "id"))
+    attachments = list(appeal.attachments.order_by("id"))
+    photos = [photo_out(appeal, p) for p in attachments]
+    by_event: dict[int | None, list[dict]] = {}
+    for photo, row in zip(attachments, photos, strict=True):
+        by_event.setdefault(photo.event_id, []).append(row)
     # notes name no appeal the caller may not open ("合并至ZY…")
     notes = hide_foreign_numbers(user, [e.note for e in events])
     return appeal_out(user, appeal) | {
@@ -67,4 +80,10 @@ def appeal_detail(user, appeal: Appeal) -> dict:
             for s in appeal.supervisions.order_by("issued_at")
         ],
         "pending_extension_days": pending.days if pending else None,
+        "photos": photos,
+        "progress": [
+            {"at": e.at, "actor": e.actor_label, "note": e.note,
+             "public": bool(e.data.get("public")), "photos": by_event.get(e.pk, [])}
+            for e in events if e.action == Action.PROGRESS
+        ],
     }

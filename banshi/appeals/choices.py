@@ -77,6 +77,15 @@ class Action(models.TextChoices):
     DEADLINE_RECOMPUTE = "deadline_recompute", "期限重算"
     DELEGATE = "delegate", "转派"
     REVIEW = "review", "审核"
+    PROGRESS = "progress", "办理进展"
+
+
+class PhotoKind(models.TextChoices):
+    """What a photo came with."""
+
+    RESIDENT = "resident", "群众上传"
+    ANSWER = "answer", "答复照片"
+    PROGRESS = "progress", "办理进展照片"
 
 
 class DayKind(models.TextChoices):

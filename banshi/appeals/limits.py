@@ -13,6 +13,16 @@ PHONE_MAX = 40  # what a phone field accepts before the phone rule judges it
 ADDRESS_MAX = 255
 EXTERNAL_ID_MAX = 64  # a message board's 留言编号
 
+# Photos: with an appeal, a unit's answer or a progress note (web forms and the API alike).
+PHOTOS_MAX = 5  # photos sent at once
+PHOTO_BYTES_MAX = 5 * 1024 * 1024  # one photo, judged by its bytes
+PHOTO_BASE64_MAX = 4 * -(-PHOTO_BYTES_MAX // 3)  # one photo as base64 text in the API
+PHOTO_NAME_MAX = 200  # a photo's file name as sent
+PHOTO_LINK_SECONDS = 10 * 60  # a resident's signed photo link lasts this long
+# The largest request body read into memory (Django's DATA_UPLOAD_MAX_MEMORY_SIZE): the API's
+# JSON with its most photos as base64, and room for the text around them.
+REQUEST_BODY_MAX = PHOTOS_MAX * PHOTO_BASE64_MAX + 1024 * 1024
+
 PAGE_SIZE = 50  # API list pages
 PAGE_SIZE_MAX = 200
 

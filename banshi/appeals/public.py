@@ -1,7 +1,10 @@
-"""What a resident may read about an appeal's progress: no names, no internal notes."""
+"""What a resident may read about an appeal's progress: no names, no internal notes, only
+the photos marked for them (their own, public progress notes', delivered answers')."""
 
-from .choices import Action, Rating, State
-from .models import Appeal, AppealEvent
+from collections import defaultdict
+
+from .choices import Action, PhotoKind, Rating, State
+from .models import Appeal, AppealEvent, Attachment
 
 _PHRASES: dict[str, str] = {
     Action.SUBMIT: "诉求已受理",
@@ -30,21 +33,57 @@ def public_note(event: AppealEvent) -> str | None:
         return None  # the answer reaches the resident once the delegating unit approves it
     if event.action == Action.REVIEW:
         return "承办单位已答复" if event.data.get("approved") else None
+    if event.action == Action.PROGRESS:  # the unit's own words, when it made them public
+        return f"办理进展：{event.note}" if event.data.get("public") else None
     if event.action == Action.EXTEND_DECISION:
         return "办理期限已延长" if event.data.get("approved") else None
     return _PHRASES.get(event.action)
 
 
+def _photos_by_event(appeal: Appeal) -> dict[int | None, list[Attachment]]:
+    grouped: dict[int | None, list[Attachment]] = defaultdict(list)
+    for photo in appeal.attachments.for_resident().order_by("id"):
+        grouped[photo.event_id].append(photo)
+    return grouped
+
+
 def public_timeline(appeal: Appeal) -> list[dict]:
-    """[{at, state, state_label, note}] for the resident's tracking page and API."""
+    """[{at, state, state_label, note, kind, photos}] for the resident's tracking page and
+    API, in time order. `kind` is "progress" for a public progress note, "answer" for an
+    answer that reached the resident, "" otherwise; `photos` are those that came with it
+    (an answer approved by 审核 carries the photos of the answer it approved)."""
     events = appeal.events.select_related("unit").order_by("at", "id")
-    timeline = []
+    photos = _photos_by_event(appeal)
+    timeline, awaiting_review = [], None
     for event in events:
+        if event.action == Action.RESOLVE and event.to_state == State.PENDING_REVIEW:
+            awaiting_review = event.pk
         note = public_note(event)
-        if note is not None:
-            timeline.append({"at": event.at, "state": event.to_state,
-                             "state_label": State(event.to_state).label, "note": note})
+        if note is None:
+            continue
+        kind, shown = "", photos.get(event.pk, [])
+        if event.action == Action.PROGRESS:
+            kind = "progress"
+        elif event.action == Action.RESOLVE or (event.action == Action.REVIEW
+                                                and event.data.get("approved")):
+            kind = "answer"
+            if event.action == Action.REVIEW:
+                shown = photos.get(awaiting_review, [])
+        timeline.append({"at": event.at, "state": event.to_state,
+                         "state_label": State(event.to_state).label, "note": note,
+                         "kind": kind, "photos": shown})
     return timeline
+
+
+def own_photos(appeal: Appeal) -> list[Attachment]:
+    """The photos the resident sent with the appeal."""
+    return list(appeal.attachments.for_resident().filter(kind=PhotoKind.RESIDENT))
+
+
+def reply_photos(timeline: list[dict]) -> list[Attachment]:
+    """The photos of the answer the resident has now (the last one that reached them)."""
+    answers = [item for item in timeline if item["kind"] == "answer"]
+    return answers[-1]["photos"] if answers else []
 
 
 def public_reply(appeal: Appeal) -> str:

@@ -135,6 +135,8 @@ APPEAL: Table[Appeal] = Table("诉求", "state", lambda appeal: appeal.number, {
     "escalate": Transition("上报", WORKING, H, _no_parent),
     "delegate": Transition("转派", frozenset({State.IN_PROGRESS}), H, _no_sub_units),
     "resolve": Transition("答复", frozenset({State.IN_PROGRESS}), H),
+    # 办理进展: after 接单 and before 答复 (not while the answer awaits 审核); no state change.
+    "progress": Transition("记录办理进展", frozenset({State.IN_PROGRESS}), H),
     "review": Transition("审核", frozenset({State.PENDING_REVIEW}), permissions.DELEGATING_UNIT,
                          _not_delegated),
     "feedback": Transition("评价", frozenset({State.RESOLVED}), D),

@@ -16,6 +16,7 @@ from banshi.appeals.transitions import APPEAL
 from banshi.org.models import Unit
 
 from .action_forms import BaseActionForm, note_field, offered_forms
+from .forms import PhotosField
 from .unit_picker import UnitSelect, unit_choices
 from .widgets import DateInput
 
@@ -143,9 +144,35 @@ class ResolveForm(ActionForm):
     label, done, button = "答复", "已答复", "提交答复"
     primary = True
     reply = note_field("答复内容", required=True, rows=5, max_length=REPLY_MAX)
+    photos = PhotosField(label="答复照片")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.appeal.delegated_by_id and self.appeal.delegated_by.review_delegated_answers:
+            self.fields["photos"].help_text += "；经上级审核通过后与答复一并送达群众"
+        else:
+            self.fields["photos"].help_text += "；与答复一并送达群众"
 
     def perform(self):
-        return actions.resolve(self.appeal, actor=self.user, reply=self.cleaned_data["reply"])
+        data = self.cleaned_data
+        return actions.resolve(self.appeal, actor=self.user, reply=data["reply"],
+                               photos=data["photos"])
+
+
+class ProgressForm(ActionForm):
+    """办理进展: a note and photos for the case's file, and for the resident if ticked."""
+
+    transition = "progress"
+    label, done, button = "办理进展", "已记录办理进展", "记录进展"
+    note = note_field("进展情况", required=True, rows=3)
+    public = forms.BooleanField(label="群众可见(群众查询进度时可以看到这条进展和照片)",
+                                required=False)
+    photos = PhotosField(label="现场照片")
+
+    def perform(self):
+        data = self.cleaned_data
+        return actions.add_progress(self.appeal, actor=self.user, note=data["note"],
+                                    public=data["public"], photos=data["photos"])
 
 
 class DelegateForm(ActionForm):
@@ -280,6 +307,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "decide-extension": DecideExtensionForm,
     "escalate": EscalateForm,
     "delegate": DelegateForm,
+    "progress": ProgressForm,
     "resolve": ResolveForm,
     "review": ReviewForm,
     "supervise": SuperviseForm,

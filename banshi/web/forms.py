@@ -4,7 +4,6 @@ import datetime as dt
 from itertools import groupby
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from banshi.appeals import limits
@@ -23,21 +22,21 @@ class MultipleFileInput(forms.FileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to BANSHI_MAX_PHOTOS images, cleaned to [(name, bytes)]; the action sniffs them."""
+    """Up to limits.PHOTOS_MAX images, cleaned to [(name, bytes)]; the action sniffs them."""
 
     def __init__(self, **kwargs):
         attrs = {"accept": "image/*", "multiple": True}
         kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "照片")
-        kwargs.setdefault("help_text", f"可选，最多{settings.BANSHI_MAX_PHOTOS}张")
+        kwargs.setdefault("help_text", f"可选，最多{limits.PHOTOS_MAX}张，每张不超过{limits.PHOTO_BYTES_MAX // (1024 * 1024)}MB")
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         files = [super(PhotosField, self).clean(f, initial) for f in files if f]
-        if len(files) > settings.BANSHI_MAX_PHOTOS:
-            raise forms.ValidationError(f"最多上传{settings.BANSHI_MAX_PHOTOS}张照片")
+        if len(files) > limits.PHOTOS_MAX:
+            raise forms.ValidationError(f"最多上传{limits.PHOTOS_MAX}张照片")
         return [(f.name, f.read()) for f in files]
 
 

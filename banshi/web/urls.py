@@ -10,6 +10,7 @@ urlpatterns = [
     path("h5/submit/done/", resident.submitted, name="submitted"),
     path("h5/track/", resident.track, name="track"),
     path("h5/track/rate/", resident.rate, name="rate"),
+    path("h5/photos/<str:token>/", resident.photo, name="resident-photo"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -13,7 +13,9 @@ from typing import Any
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
 from .calendar import handling_clock, recompute_deadlines
 from .chain import delegate, review
-from .intake import check_photos, sniff_photo, submit_appeal
+from ..photos import check_photos, sniff_photo
+from .intake import submit_appeal
+from .progress import add_progress
 from .supervision import (
     answer_supervision,
     decide_extension,
@@ -54,7 +56,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
-    "accept", "answer_supervision", "check_photos", "decide_extension", "delegate",
+    "accept", "add_progress", "answer_supervision", "check_photos", "decide_extension", "delegate",
     "dispatch", "escalate", "handling_clock", "invalidate", "mark_overdue", "merge",
     "record_feedback", "recompute_deadlines", "reopen", "request_extension", "resolve",
     "return_", "review", "sniff_photo", "submit_appeal", "supervise", *_HOME,

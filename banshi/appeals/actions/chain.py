@@ -108,9 +108,13 @@ def review(appeal: Appeal, *, actor: User, approve: bool, note: str = "") -> App
             appeal.reply = ""
             text = f"审核退回{appeal.unit.name if appeal.unit else ''}重新办理：{note}"
         appeal.save()
+        answer = (appeal.events.filter(action=Action.RESOLVE, to_state=State.PENDING_REVIEW)
+                  .order_by("-at", "-id").first())
         record(appeal, Action.REVIEW, actor=actor, from_state=State.PENDING_REVIEW,
                unit=reviewer, note=text, data={"approved": approve})
-        if approve:
+        if approve and answer is not None:
+            # the answer's photos reach the resident with it; a refused answer's never do
+            appeal.attachments.filter(event=answer).update(public=True)
             answer_merged(appeal, actor=actor, reply=appeal.reply, unit=appeal.unit,
                           now=appeal.resolved_at)
     return appeal

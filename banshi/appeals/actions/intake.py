@@ -1,32 +1,24 @@
 """Taking appeals in: the resident's H5 form, a worker's offline entry, imports."""
 
 import datetime as dt
-import hashlib
-import io
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from banshi.org import permissions
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
 from .. import limits, validators
-from ..choices import Action, Channel, State
-from ..models import Appeal, Aspect, Attachment, Category, DailyCounter, hash_query_code
+from ..choices import Action, Channel, PhotoKind, State
+from ..models import Appeal, Aspect, Category, DailyCounter, hash_query_code
+from ..photos import check_photos, save_photos
 from .base import InvalidInput, NotPermitted, record, require_text
 from .chain import route_new_appeal
-
-PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
-               "WEBP": ("image/webp", "webp")}
-HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
-
 
 def next_number(day: dt.date) -> str:
     """`ZY20261125-0001`: sequential per local day, never the database id."""
@@ -38,31 +30,6 @@ def next_number(day: dt.date) -> str:
 
 def new_query_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
-
-
-def sniff_photo(data: bytes, name: str = "") -> tuple[str, str]:
-    """(content type, extension) of an image judged by its bytes; InvalidInput otherwise."""
-    label = f"照片“{name}”" if name else "照片"
-    if len(data) > settings.BANSHI_MAX_PHOTO_BYTES:
-        limit = settings.BANSHI_MAX_PHOTO_BYTES // (1024 * 1024)
-        raise InvalidInput(f"{label}超过{limit}MB", "photos")
-    if data[4:8] == b"ftyp" and data[8:12] in HEIC_BRANDS:
-        return "image/heic", "heic"
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InvalidInput(f"{label}不是有效的图片(支持jpg/png/heic/webp)", "photos") from exc
-    if kind not in PHOTO_TYPES:
-        raise InvalidInput(f"{label}格式不支持(支持jpg/png/heic/webp)", "photos")
-    return PHOTO_TYPES[kind]
-
-
-def check_photos(photos: list[tuple[str, bytes]]) -> list[tuple[bytes, str, str]]:
-    if len(photos) > settings.BANSHI_MAX_PHOTOS:
-        raise InvalidInput(f"最多上传{settings.BANSHI_MAX_PHOTOS}张照片", "photos")
-    return [(data, *sniff_photo(data, name)) for name, data in photos]
 
 
 def _clean_contact(value: str | None, field: str, label: str, max_length: int) -> str:
@@ -143,12 +110,11 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             aspect=aspect,
             likes=max(0, likes),
         )
-        for data, content_type, extension in checked:
-            attachment = Attachment(appeal=appeal, content_type=content_type, extension=extension,
-                                    size=len(data), sha256=hashlib.sha256(data).hexdigest())
-            attachment.file.save(f"photo.{extension}", ContentFile(data), save=True)
         note = f"渠道：{appeal.get_channel_display()}"
-        record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note, label=label)
+        event = record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note,
+                       label=label)
+        # the resident's own photos: they see them again when tracking
+        save_photos(appeal, checked, kind=PhotoKind.RESIDENT, event=event, public=True)
         if route:
             appeal = route_new_appeal(appeal)
         transaction.on_commit(lambda: _triage_later(appeal.pk))

@@ -1,6 +1,7 @@
 """点单 → 接单 → 办结: the appeal's main path, one atomic function per transition."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -9,9 +10,10 @@ from django.utils import timezone
 from banshi.org.models import Unit
 
 from .. import deadlines
-from ..choices import Action, ExtensionStatus, Rating, State, TriageSource
+from ..choices import Action, ExtensionStatus, PhotoKind, Rating, State, TriageSource
 from ..limits import NOTE_MAX, REPLY_MAX
 from ..models import Appeal, Aspect, Category, DeadlinePolicy
+from ..photos import Photo, check_photos, save_photos
 from ..transitions import APPEAL
 from .base import (
     EventData,
@@ -161,27 +163,31 @@ def escalate(appeal: Appeal, *, actor: User, note: str) -> Appeal:
     return appeal
 
 
-def resolve(appeal: Appeal, *, actor: User, reply: str) -> Appeal:
-    """答复: the unit has dealt with the case and answers the resident — through the unit
-    that delegated it, when that unit reviews its sub-units' answers (审核)."""
+def resolve(appeal: Appeal, *, actor: User, reply: str, photos: Sequence[Photo] = ()) -> Appeal:
+    """答复: the unit has dealt with the case and answers the resident, with photos if it
+    likes — through the unit that delegated it, when that unit reviews its sub-units'
+    answers (审核): then the answer and its photos reach the resident on approval."""
     reply = require_text(reply, "reply", "答复内容", REPLY_MAX)
+    checked = check_photos(photos)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("resolve", actor, appeal)
         reviewer = appeal.delegated_by
+        appeal.reply = reply
         if reviewer is not None and reviewer.review_delegated_answers:
             appeal.state = State.PENDING_REVIEW
-            appeal.reply = reply
             appeal.save()
-            record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
-                   unit=appeal.unit, note=reply, data={"review_by": reviewer.code})
+            event = record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
+                           unit=appeal.unit, note=reply,
+                           data={"review_by": reviewer.code, "photos": len(checked)})
+            save_photos(appeal, checked, kind=PhotoKind.ANSWER, event=event, public=False)
             return appeal
         appeal.state = State.RESOLVED
-        appeal.reply = reply
         appeal.resolved_at = timezone.now()
         appeal.save()
-        record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
-               unit=appeal.unit, note=reply)
+        event = record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
+                       unit=appeal.unit, note=reply, data={"photos": len(checked)})
+        save_photos(appeal, checked, kind=PhotoKind.ANSWER, event=event, public=True)
         # Appeals merged into this one get the same reply, each with its own event.
         answer_merged(appeal, actor=actor, reply=reply, unit=appeal.unit, now=appeal.resolved_at)
     return appeal

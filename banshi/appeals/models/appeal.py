@@ -17,6 +17,7 @@ from ..choices import (
     Action,
     Channel,
     ExtensionStatus,
+    PhotoKind,
     Rating,
     State,
     TriageSource,
@@ -386,17 +387,37 @@ def photo_path(instance: "Attachment", filename: str) -> str:
     return f"appeals/{timezone.localdate():%Y/%m}/{instance.sha256}.{instance.extension}"
 
 
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def for_resident(self) -> "AttachmentQuerySet":
+        """Photos the appeal's resident may see: their own, public progress notes' and those
+        of answers that reached them (not of an answer awaiting or refused 审核)."""
+        return self.filter(public=True)
+
+
 class Attachment(models.Model):
-    """A photo sent with an appeal, checked by content; served only to staff who see it."""
+    """A photo, checked by content: sent with an appeal by its resident, or by the handling
+    unit with its answer (答复) or a progress note (办理进展). Staff who may open the appeal
+    see every one; the resident only those marked `public`, through a signed link."""
 
     appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="attachments")
+    kind = models.CharField("来源", max_length=16, choices=PhotoKind.choices,
+                            default=PhotoKind.RESIDENT)
+    # The event the photo came with (the submission, the answer, the progress note).
+    event = models.ForeignKey(AppealEvent, models.PROTECT, null=True, blank=True,
+                              related_name="attachments", verbose_name="所属记录")
+    public = models.BooleanField(
+        "群众可见", default=True,
+        help_text="群众凭编号和查询码可以看到(自己上传的、公开的办理进展、已送达的答复)")
     file = models.FileField(upload_to=photo_path)
     content_type = models.CharField(max_length=40)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
+        ordering = ["id"]
         verbose_name = verbose_name_plural = "附件"
 
     def __str__(self) -> str:

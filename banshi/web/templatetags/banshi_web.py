@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from banshi.appeals.choices import HANDLING_STATES, State
+from banshi.appeals.photos import resident_url
 from banshi.org import permissions
 from banshi.org.choices import Role
 
@@ -64,3 +65,9 @@ def staff_menu(context) -> dict:
         "can_import": permissions.is_dispatcher(user),
         "is_admin": role == Role.ADMIN,
     }
+
+
+@register.filter
+def resident_photo_url(attachment) -> str:
+    """The resident's signed, short-lived link to a photo they may see (see appeals.photos)."""
+    return resident_url(attachment)

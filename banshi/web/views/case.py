@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from banshi.appeals.access import HIDDEN_APPEAL, access_appeal, hide_foreign_numbers
+from banshi.appeals.choices import Action, PhotoKind
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal
 
@@ -13,11 +14,24 @@ from .common import run_action_form, staff_required
 
 
 def timeline(user, appeal: Appeal) -> list[dict]:
-    """The appeal's events, each with the note shown: its note naming no appeal `user` may
-    not open ("合并至ZY…" of an appeal merged into another unit's)."""
+    """The appeal's events, each with the note shown — its note naming no appeal `user` may
+    not open ("合并至ZY…" of an appeal merged into another unit's) — and the photos that came
+    with it (an answer's, a progress note's)."""
     events = list(appeal.events.select_related("unit").order_by("at", "id"))
     notes = hide_foreign_numbers(user, [event.note for event in events])
-    return [{"event": e, "note": note} for e, note in zip(events, notes, strict=True)]
+    photos: dict[int, list] = {}
+    for attachment in appeal.attachments.exclude(kind=PhotoKind.RESIDENT).order_by("id"):
+        photos.setdefault(attachment.event_id, []).append(attachment)
+    return [{"event": e, "note": note, "photos": photos.get(e.pk, [])}
+            for e, note in zip(events, notes, strict=True)]
+
+
+def answer_photos(appeal: Appeal) -> list:
+    """The photos of the appeal's current answer (also one awaiting 审核)."""
+    if not appeal.reply:
+        return []
+    answer = appeal.events.filter(action=Action.RESOLVE).order_by("-at", "-id").first()
+    return list(appeal.attachments.filter(event=answer)) if answer else []
 
 
 def merged_into(user, appeal: Appeal) -> Appeal | None:
@@ -34,7 +48,8 @@ def render_case(request, appeal: Appeal, *, status: int = 200, bound=None):
         "merged_into": merged_into(user, appeal),
         "hidden_appeal": HIDDEN_APPEAL,
         "contact": contact(user, appeal),
-        "photos": appeal.attachments.order_by("id"),
+        "photos": appeal.attachments.filter(kind=PhotoKind.RESIDENT).order_by("id"),
+        "answer_photos": answer_photos(appeal),
         "categories": [c for c in appeal.category_levels() if c is not None],
         "events": timeline(user, appeal),
         "supervisions": appeal.supervisions.select_related("issued_by").order_by("due_date"),

@@ -55,7 +55,8 @@ def run_action_form(request, forms_by_name: dict, name: str, subject, render_pag
     except ActionError as exc:
         messages.error(request, exc.message)
         return render_page(status=exc.status, bound=None)
-    form = form_class(request.POST, subject=subject, user=request.user, auto_id=f"id_{name}_%s")
+    form = form_class(request.POST, request.FILES, subject=subject, user=request.user,
+                      auto_id=f"id_{name}_%s")
     if not form.is_valid():
         messages.error(request, f"{form.label}未完成，请检查填写的内容")
         return render_page(status=422, bound=(name, form))

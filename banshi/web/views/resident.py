@@ -3,7 +3,7 @@ the one display after submitting, in the server-side session (never in a URL).""
 
 from functools import wraps
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from banshi.appeals import actions
 from banshi.appeals.access import normalise_code, normalise_number, track_appeal
 from banshi.appeals.choices import Channel, State
-from banshi.appeals.public import public_reply, public_timeline
+from banshi.appeals.photos import resident_photo
+from banshi.appeals.public import own_photos, public_reply, public_timeline, reply_photos
 
 from .. import ratelimit
 from ..clients import with_device_cookie
@@ -82,8 +83,10 @@ def _track_context(appeal, code: str) -> dict:
     rate_form = None
     if appeal.state == State.RESOLVED:
         rate_form = RateForm(initial={"number": appeal.number, "code": code})
-    return {"appeal": appeal, "timeline": public_timeline(appeal),
-            "reply": public_reply(appeal), "rate_form": rate_form}
+    timeline, reply = public_timeline(appeal), public_reply(appeal)
+    return {"appeal": appeal, "timeline": timeline, "own_photos": own_photos(appeal),
+            "reply": reply, "reply_photos": reply_photos(timeline) if reply else [],
+            "rate_form": rate_form}
 
 
 @resident_page
@@ -133,3 +136,14 @@ def rate(request):
     if context["rate_form"] is not None:  # still open for rating: show what was entered
         context["rate_form"] = form
     return render(request, "web/h5/track.html", context, status=422)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def photo(request, token: str):
+    """A photo the resident may see, by the signed link their tracking page gave them (it
+    expires after limits.PHOTO_LINK_SECONDS); anything else is the same 404."""
+    attachment = resident_photo(token)
+    if attachment is None:
+        raise Http404("照片不存在或链接已过期")
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
