@@ -14,8 +14,8 @@ from .factories import with_code
 from .test_api import API, Caller
 
 ACTION_PATHS = ["dispatch", "accept", "return", "extend", "decide_extension", "escalate",
-                "delegate", "review", "resolve", "reopen", "supervise", "answer_supervision",
-                "invalidate", "merge"]
+                "delegate", "review", "progress", "resolve", "reopen", "supervise",
+                "answer_supervision", "invalidate", "merge"]
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,8 @@ class PhotosField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "照片")
-        kwargs.setdefault("help_text", f"可选，最多{limits.PHOTOS_MAX}张，每张不超过{limits.PHOTO_BYTES_MAX // (1024 * 1024)}MB")
+        megabytes = limits.PHOTO_BYTES_MAX // (1024 * 1024)
+        kwargs.setdefault("help_text", f"可选，最多{limits.PHOTOS_MAX}张，每张不超过{megabytes}MB")
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

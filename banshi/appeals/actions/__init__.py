@@ -11,9 +11,9 @@ from importlib import import_module
 from typing import Any
 
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
+from ..photos import check_photos, sniff_photo
 from .calendar import handling_clock, recompute_deadlines
 from .chain import delegate, review
-from ..photos import check_photos, sniff_photo
 from .intake import submit_appeal
 from .progress import add_progress
 from .supervision import (

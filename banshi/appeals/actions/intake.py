@@ -20,6 +20,7 @@ from ..photos import check_photos, save_photos
 from .base import InvalidInput, NotPermitted, record, require_text
 from .chain import route_new_appeal
 
+
 def next_number(day: dt.date) -> str:
     """`ZY20261125-0001`: sequential per local day, never the database id."""
     counter, _ = DailyCounter.objects.select_for_update().get_or_create(day=day)

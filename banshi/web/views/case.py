@@ -19,7 +19,7 @@ def timeline(user, appeal: Appeal) -> list[dict]:
     with it (an answer's, a progress note's)."""
     events = list(appeal.events.select_related("unit").order_by("at", "id"))
     notes = hide_foreign_numbers(user, [event.note for event in events])
-    photos: dict[int, list] = {}
+    photos: dict[int | None, list] = {}
     for attachment in appeal.attachments.exclude(kind=PhotoKind.RESIDENT).order_by("id"):
         photos.setdefault(attachment.event_id, []).append(attachment)
     return [{"event": e, "note": note, "photos": photos.get(e.pk, [])}
