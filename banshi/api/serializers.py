@@ -82,8 +82,8 @@ def appeal_detail(user, appeal: Appeal) -> dict:
         "pending_extension_days": pending.days if pending else None,
         "photos": photos,
         "progress": [
-            {"at": e.at, "actor": e.actor_label, "note": e.note,
+            {"at": e.at, "actor": e.actor_label, "note": note,
              "public": bool(e.data.get("public")), "photos": by_event.get(e.pk, [])}
-            for e in events if e.action == Action.PROGRESS
+            for e, note in zip(events, notes, strict=True) if e.action == Action.PROGRESS
         ],
     }
