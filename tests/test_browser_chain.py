@@ -152,6 +152,9 @@ def street_takes_and_delegates(street, base: str, d: District, number: str, size
     street.wait_for_selector("#action-accept")
     assert "已派单" in street.inner_text("#case-state")
     assert "13812341234" in street.inner_text("#contact-phone")  # the handling unit sees it
+    if size == "phone":  # one column: the resident's contact before the actions and record
+        top = street.locator("#contact-phone").bounding_box()["y"]
+        assert top < street.locator("#actions").bounding_box()["y"]
     shots(street, "street-case")
     street.click("#action-accept button[type=submit]")
     succeeded(street, "已接单")
@@ -256,7 +259,8 @@ def overdue_case_at_the_street(d: District) -> Appeal:
     """Another case the street holds, past its handling deadline (so on the leader's board)."""
     appeal = submitted(d, title="桐淮路雨后积水严重，影响居民出行", region=d.community2,
                        content="桐淮路与百花路口每逢下雨积水没过脚踝，雨水口堵塞。",
-                       contact_name="王建国", contact_phone="13700001111")
+                       contact_name="王建国", contact_phone="13700001111",
+                       address="桐淮路18号院")
     assert appeal.unit == d.street_unit  # street_first: straight to 林山寨街道
     appeal = actions.accept(appeal, actor=d.street_staff)
     past = timezone.now() - dt.timedelta(days=2)
