@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone
 
 from banshi.appeals import actions
-from banshi.appeals.choices import Action, Channel, Rating, State
-from banshi.appeals.models import Appeal, Supervision
+from banshi.appeals.choices import Action, Channel, PhotoKind, Rating, State
+from banshi.appeals.models import Appeal, Attachment, Supervision
 
 from .factories import District, build_district, submitted
 from .test_browser import png_file, pw_db  # noqa: F401 - pw_db is a fixture
@@ -186,19 +186,16 @@ def street_takes_and_delegates(street, base: str, d: District, number: str, size
 
 
 def answer_with_photo(community, number: str, reply: str, photo, shots) -> None:
-    """The community answers on the case page's 答复 form.
-
-    TODO(issue 7, photos on answers): when a unit's answer can carry photos, attach `photo`
-    here — `community.set_input_files("<the answer form's file input>", str(photo))` before
-    submitting — and have test_the_chain_in_a_chinese_browser assert the resident's track
-    page shows it (an <img> in the reply whose naturalWidth is 64). Today the answer goes
-    without a photo."""
+    """The community answers on the case page's 答复 form with a photo of the work done."""
     assert photo.exists()
     community.fill("#id_resolve_reply", reply)
+    community.set_input_files("#id_resolve_photos", str(photo))
     community.locator("#action-resolve").scroll_into_view_if_needed()
     shots(community, "community-answer")
     community.click("#action-resolve button[type=submit]")
     succeeded(community, "已答复")
+    photos = Attachment.objects.filter(appeal__number=number, kind=PhotoKind.ANSWER)
+    assert photos.count() == 1 and not photos.get().public  # hidden until the street's 审核
 
 
 def community_answers(community, d: District, number: str, size: str, photo, shots) -> None:
@@ -241,6 +238,14 @@ def street_approves(street, base: str, number: str, size: str, shots) -> None:
 def resident_rates(resident, number: str, shots) -> None:
     assert "已答复" in resident.inner_text("#state")
     assert REPLY in resident.inner_text("main")
+    # the community's photo reached the resident with the approved answer, through a link
+    # that names neither the number nor the code
+    image = resident.locator("#reply .photos img")
+    assert image.count() == 1
+    src = image.get_attribute("src")
+    assert src.startswith("/h5/photos/") and number not in src
+    loaded = "img => img.complete && img.naturalWidth"
+    assert resident.evaluate(loaded, image.element_handle()) == 64
     timeline = resident.inner_text(".timeline")
     assert "已转交百花社区居委会办理" in timeline and "承办单位已答复" in timeline
     resident.check("input[name=rating][value=satisfied]")
