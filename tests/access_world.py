@@ -153,6 +153,9 @@ def build_world() -> World:
         "community": d.community_staff, "other_community": other.community_staff,
         "admin": d.admin, "anonymous": AnonymousUser(),
     }
+    # the leader 包联s both streets and the 城管局 (build_district gave it the first street)
+    actions.assign_leader(d.leader, actor=d.admin, problems=[],
+                          units=[d.street_unit, d.cgj, other.street_unit])
     appeals = _appeals(d, other)
     problems = _problems(d, appeals)
     photos = {key: appeals[key].attachments.get() for key in ("dept", "own", "far")}

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
 from .calendar import handling_clock, recompute_deadlines
 from .chain import delegate, review
+from .leaders import assign_leader
 from .intake import check_photos, sniff_photo, submit_appeal
 from .supervision import (
     answer_supervision,
@@ -37,8 +38,9 @@ _ELSEWHERE = {
     "banshi.appeals.learning.triage": [
         "maybe_auto_dispatch", "record_suggestion", "undo_auto_dispatch"],
     "banshi.appeals.problems.actions": [
-        "add_milestone", "confirm_candidate", "create_problem", "edit_problem", "link_appeal",
-        "merge_into_problem", "reject_candidate", "resolve_problem", "update_milestone"],
+        "add_milestone", "answer_problem_supervision", "confirm_candidate", "create_problem",
+        "edit_problem", "link_appeal", "merge_into_problem", "reject_candidate",
+        "resolve_problem", "supervise_problem", "update_milestone"],
     "banshi.appeals.problems.candidates": ["record_candidates"],
 }
 _HOME = {name: module for module, names in _ELSEWHERE.items() for name in names}
@@ -54,7 +56,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
-    "accept", "answer_supervision", "check_photos", "decide_extension", "delegate",
+    "accept", "answer_supervision", "assign_leader", "check_photos", "decide_extension", "delegate",
     "dispatch", "escalate", "handling_clock", "invalidate", "mark_overdue", "merge",
     "record_feedback", "recompute_deadlines", "reopen", "request_extension", "resolve",
     "return_", "review", "sniff_photo", "submit_appeal", "supervise", *_HOME,
