@@ -133,8 +133,10 @@ class LeaderAssignment(models.Model):
     leader = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="leader_assignment",
         limit_choices_to={"staff__role": Role.LEADER}, verbose_name="区级领导")
-    units = models.ManyToManyField(Unit, blank=True, related_name="leader_assignments",
-                                   verbose_name="包联单位")
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="leader_assignments", verbose_name="包联单位",
+        limit_choices_to={"kind__in": [UnitKind.STREET, UnitKind.DEPARTMENT]},
+        help_text="街道和部门；街道的包联含其下属社区")
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name="更新人")

@@ -13,8 +13,8 @@ from typing import Any
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
 from .calendar import handling_clock, recompute_deadlines
 from .chain import delegate, review
-from .leaders import assign_leader
 from .intake import check_photos, sniff_photo, submit_appeal
+from .leaders import assign_leader
 from .supervision import (
     answer_supervision,
     decide_extension,

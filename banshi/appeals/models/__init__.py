@@ -22,6 +22,6 @@ from .triage import AutoDispatchRule, RoutingRule, TriageModelVersion
 __all__ = [
     "Appeal", "AppealEvent", "AppealQuerySet", "Aspect", "Attachment", "AutoDispatchRule",
     "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HolidayNotice",
-    "Milestone", "Problem", "ProblemEvent", "ProblemSupervision", "RoutingRule", "StatutoryDay", "Supervision",
-    "TriageModelVersion", "hash_query_code", "photo_path",
+    "Milestone", "Problem", "ProblemEvent", "ProblemSupervision", "RoutingRule", "StatutoryDay",
+    "Supervision", "TriageModelVersion", "hash_query_code", "photo_path",
 ]
