@@ -106,13 +106,14 @@ WEB = {
     "home": ("list", "GET"), "supervision": ("list", "GET"), "ledger": ("list", "GET"),
     "export": ("list", "GET"), "problems": ("list", "GET"),
     "entry": ("gate", "GET"), "import": ("gate", "GET"), "problem-new": ("gate", "GET"),
+    "leaders": ("gate", "GET"),
     "bulk-dispatch": ("gate", "POST"),
     "case": ("object", "GET"), "photo": ("object", "GET"), "problem": ("object", "GET"),
     "act": ("post", "POST"), "case-problem": ("post", "POST"),
     "problem-act": ("post", "POST"),
 }
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
-         "bulk-dispatch": MAY_DISPATCH}
+         "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"}}
 
 
 def web_names() -> set[str]:
