@@ -336,3 +336,39 @@ def test_an_answered_delegation_is_not_marked_by_its_due_date(d):
     later = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)))
     assert actions.mark_overdue(now=later) == 0
     assert not fresh(case).is_overdue
+
+
+def _api(user, path: str, body: dict):
+    headers = {"Authorization": f"Bearer {ApiToken.objects.issue(user)}"}
+    return Client().post(f"/api/v1{path}", json.dumps(body), content_type="application/json",
+                         headers=headers)
+
+
+def test_problem_supervision_through_the_api(d):
+    problem = open_problem(d, owner=d.cgj)
+    outside = open_problem(d, title="住建局牵头的问题")
+    order = {"instruction": "本月内完成整改", "due_date": "2099-01-01"}
+    refused = _api(d.leader, f"/problems/{outside.code}/supervise", order)
+    assert refused.status_code == 403 and refused.json()["detail"] == "只能督办包联的共性问题"
+    early = _api(d.cgj_staff, f"/problems/{problem.code}/answer_supervision", {"answer": "x"})
+    assert early.status_code == 409 and early.json()["detail"] == "没有待反馈的督办"
+    ok = _api(d.leader, f"/problems/{problem.code}/supervise", order)
+    assert ok.status_code == 200, ok.content
+    body = ok.json()
+    assert body["supervisions"][0]["due_date"] == "2099-01-01"
+    assert body["supervisions"][0]["answered_at"] is None and body["owner_unit_code"] == "cgj"
+    assert body["allowed_actions"] == ["supervise"]
+    for text in HOSTILE:
+        response = _api(d.cgj_staff, f"/problems/{problem.code}/answer_supervision",
+                        {"answer": text})
+        if len(text) > 5000:
+            assert response.status_code == 422
+            continue
+        assert response.status_code in (200, 409)
+        if response.status_code == 200:
+            assert response.json()["supervisions"][0]["answer"] == text.strip()
+    assert _api(d.zjj_staff, f"/problems/{problem.code}/answer_supervision",
+                {"answer": "越权"}).status_code == 404
+    assert _api(d.leader, "/problems/WT19990101-01/supervise", order).status_code == 404
+    assert list(problem.events.values_list("action", flat=True)).count(
+        ProblemAction.SUPERVISION_ANSWER) == 1
