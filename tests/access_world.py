@@ -17,6 +17,8 @@ Where things are (two streets; 林山寨 has 百花 and 桐淮, 中原西路 has
     open       区城市管理局      dept, far, waiting (linked)
     candidate  —                own, street, zjj (candidates from the detector)
     private    区住房和城乡建设局  none
+
+The leader 包联s both streets and the 城管局 (so it may 督办 `dept` and `far`).
 """
 
 import io

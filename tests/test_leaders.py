@@ -372,3 +372,38 @@ def test_problem_supervision_through_the_api(d):
     assert _api(d.leader, "/problems/WT19990101-01/supervise", order).status_code == 404
     assert list(problem.events.values_list("action", flat=True)).count(
         ProblemAction.SUPERVISION_ANSWER) == 1
+
+
+def _problem_in(d, status: str):
+    if status == "candidate":
+        from .test_problems import Cluster
+
+        numbers = [submitted(d, title=f"候选诉求{i}").number for i in range(3)]
+        [problem] = actions.record_candidates([Cluster(numbers)]).created
+        return actions.edit_problem(problem, actor=d.dispatcher, owner_unit=d.cgj)
+    problem = open_problem(d, owner=d.cgj)
+    if status == "resolved":
+        actions.resolve_problem(problem, actor=d.cgj_staff, reply="已整改")
+    return fresh(problem)
+
+
+@pytest.mark.parametrize("status", ["candidate", "open", "resolved"])
+@pytest.mark.parametrize("name", ["supervise", "answer_supervision"])
+def test_problem_supervision_does_what_the_table_says(d, status, name):
+    problem = _problem_in(d, status)
+    if name == "answer_supervision" and status == "open":
+        actions.supervise_problem(problem, actor=d.dispatcher, instruction="x", due_date=today())
+    who = d.dispatcher if name == "supervise" else d.cgj_staff
+    allowed = PROBLEM.allowed(name, who, problem)
+    call = {
+        "supervise": lambda: actions.supervise_problem(problem, actor=who, instruction="督办",
+                                                       due_date=today()),
+        "answer_supervision": lambda: actions.answer_problem_supervision(
+            problem, actor=who, answer="已整改"),
+    }[name]
+    try:
+        call()
+    except actions.TransitionNotAllowed as exc:
+        assert not allowed and exc.message == PROBLEM.state_refusal(name, fresh(problem))
+    else:
+        assert allowed and status == "open"
