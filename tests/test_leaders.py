@@ -407,3 +407,16 @@ def test_problem_supervision_does_what_the_table_says(d, status, name):
         assert not allowed and exc.message == PROBLEM.state_refusal(name, fresh(problem))
     else:
         assert allowed and status == "open"
+
+
+def test_nobody_signed_in_has_baolian(d):
+    from django.contrib.auth.models import AnonymousUser
+
+    from banshi.appeals.models import Problem
+
+    open_problem(d)  # a problem with no leader must not match "no user"
+    dispatched(d, d.cgj)
+    for nobody in (None, AnonymousUser()):
+        assert not Unit.objects.led_by(nobody).exists()
+        assert not Problem.objects.led_by(nobody).exists()
+        assert not Appeal.objects.led_by(nobody).exists()

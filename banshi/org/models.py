@@ -44,7 +44,8 @@ class UnitQuerySet(models.QuerySet):
 
     def led_by(self, user) -> "UnitQuerySet":
         """The units `user` 包联 (a street's communities are covered through its path)."""
-        return self.filter(leader_assignments__leader_id=getattr(user, "pk", None))
+        pk = getattr(user, "pk", None)
+        return self.none() if pk is None else self.filter(leader_assignments__leader_id=pk)
 
 
 class Unit(models.Model):

@@ -133,7 +133,10 @@ class AppealQuerySet(models.QuerySet["Appeal"]):
         """Cases of a leader's 包联: held by, or delegated down by, a unit they 包联 or one of
         its sub-units; not yet at any unit but located in a street they 包联; or linked to a
         problem they 包联 (banshi.org.LeaderAssignment, Problem.leaders)."""
-        on_led_problems = self.model.objects.filter(problem__leaders__pk=getattr(user, "pk", 0))
+        pk = getattr(user, "pk", None)
+        if pk is None:  # not a signed-in account: no 包联
+            return self.none()
+        on_led_problems = self.model.objects.filter(problem__leaders__pk=pk)
         scope = Q(pk__in=on_led_problems.values("pk"))  # a subquery: no row per leader
         for unit in Unit.objects.led_by(user).only("path", "kind", "region"):
             scope |= Q(unit__path__startswith=unit.path)

@@ -14,7 +14,10 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
     def led_by(self, user) -> "ProblemQuerySet":
         """The problems `user` 包联: assigned to them, or owned by a unit they 包联 (or one of
         its sub-units)."""
-        scope = Q(leaders__pk=getattr(user, "pk", None))
+        pk = getattr(user, "pk", None)
+        if pk is None:  # not a signed-in account: no 包联 (and no "leaders IS NULL" match)
+            return self.none()
+        scope = Q(leaders__pk=pk)
         for path in Unit.objects.led_by(user).values_list("path", flat=True):
             scope |= Q(owner_unit__path__startswith=path)
         return self.filter(pk__in=Problem.objects.filter(scope).values("pk"))
