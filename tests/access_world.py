@@ -17,6 +17,8 @@ Where things are (two streets; 林山寨 has 百花 and 桐淮, 中原西路 has
     open       区城市管理局      dept, far, waiting (linked)
     candidate  —                own, street, zjj (candidates from the detector)
     private    区住房和城乡建设局  none
+
+The leader 包联s both streets and the 城管局 (so it may 督办 `dept` and `far`).
 """
 
 import io
@@ -153,6 +155,9 @@ def build_world() -> World:
         "community": d.community_staff, "other_community": other.community_staff,
         "admin": d.admin, "anonymous": AnonymousUser(),
     }
+    # the leader 包联s both streets and the 城管局 (build_district gave it the first street)
+    actions.assign_leader(d.leader, actor=d.admin, problems=[],
+                          units=[d.street_unit, d.cgj, other.street_unit])
     appeals = _appeals(d, other)
     problems = _problems(d, appeals)
     photos = {key: appeals[key].attachments.get() for key in ("dept", "own", "far")}

@@ -84,7 +84,7 @@ def build_district() -> District:
     DeadlinePolicy.objects.create(urgency="urgent", response_hours=4, handling_days=5)
     DeadlinePolicy.objects.create(category=env, urgency="normal", response_hours=12,
                                   handling_days=7)
-    return District(
+    d = District(
         district, street, community, community2, top, cgj, zjj, street_unit, c1, c2,
         city, city2, city3, env, aspect,
         dispatcher=make_user("dispatcher", Role.DISPATCHER),
@@ -96,6 +96,10 @@ def build_district() -> District:
         community_staff=make_user("linshanzhai-01", Role.UNIT, c1),
         community2_staff=make_user("linshanzhai-02", Role.UNIT, c2),
     )
+    # 包联: the leader answers for the street (and so its communities) and the 城管局,
+    # not the 住建局 (the "outside 包联" of the supervision tests).
+    actions.assign_leader(d.leader, actor=d.admin, units=[street_unit, cgj], problems=[])
+    return d
 
 
 @dataclass

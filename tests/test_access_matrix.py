@@ -108,13 +108,14 @@ WEB = {
     "home": ("list", "GET"), "supervision": ("list", "GET"), "ledger": ("list", "GET"),
     "export": ("list", "GET"), "problems": ("list", "GET"),
     "entry": ("gate", "GET"), "import": ("gate", "GET"), "problem-new": ("gate", "GET"),
+    "leaders": ("gate", "GET"),
     "bulk-dispatch": ("gate", "POST"),
     "case": ("object", "GET"), "photo": ("object", "GET"), "problem": ("object", "GET"),
     "act": ("post", "POST"), "case-problem": ("post", "POST"),
     "problem-act": ("post", "POST"),
 }
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
-         "bulk-dispatch": MAY_DISPATCH}
+         "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"}}
 
 
 def web_names() -> set[str]:
@@ -214,7 +215,8 @@ def test_admin_site_is_for_django_staff_only(world, db, role):
 
 # ---------- the API ----------
 # (method, path) -> (kind, body). Kinds: "public" (no token needed), "list", "object" (GET
-# per appeal), "action" (POST per appeal with a valid body).
+# per appeal), "action" (POST per appeal with a valid body), "problem action" (POST per
+# problem with a valid body).
 
 ACTION_BODIES = {
     "dispatch": {"unit_code": "cgj"}, "accept": {}, "return": {"reason": "非本单位职责"},
@@ -238,7 +240,11 @@ API_OPS = {
     ("GET", "/units"): ("public", None), ("GET", "/regions"): ("public", None),
     ("GET", "/categories"): ("public", None), ("GET", "/aspects"): ("public", None),
 } | {("POST", f"/appeals/{{number}}/{action}"): ("action", body)
-     for action, body in ACTION_BODIES.items()}
+     for action, body in ACTION_BODIES.items()} | {
+    ("POST", "/problems/{code}/supervise"): (
+        "problem action", {"instruction": "限期整改", "due_date": "2099-01-01"}),
+    ("POST", "/problems/{code}/answer_supervision"): ("problem action", {"answer": "已整改"}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -316,6 +322,20 @@ def _check_per_appeal(world, role, method, path, kind, body):
             assert response.status_code == 404, f"{role}: {where} is not 404"
 
 
+def _check_per_problem(world, role, method, path, body):
+    for key, problem in world.problems.items():
+        target = path.replace("{code}", problem.code)
+        response = api_call(world, role, method, target, body)
+        where = f"{method} {target} ({key})"
+        if role == "anonymous":
+            assert response.status_code == 401, where
+        elif key in SEES_PROBLEMS[role]:
+            assert response.status_code not in (404, 500), where
+            assert_no_leak(world, role, response.content.decode(), where)
+        else:
+            assert response.status_code == 404, f"{role}: {where} is not 404"
+
+
 @pytest.mark.parametrize(("method", "path"), sorted(API_OPS))
 @pytest.mark.parametrize("role", ROLES)
 def test_api_operation(world, db, role, method, path):
@@ -326,6 +346,8 @@ def test_api_operation(world, db, role, method, path):
         _check_list(world, role, method, path)
     elif kind == "own token":
         _check_own_token(world, role, method, path)
+    elif kind == "problem action":
+        _check_per_problem(world, role, method, path, body)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
 

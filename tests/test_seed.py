@@ -329,3 +329,22 @@ def test_the_dispatcher_sees_the_demo_problems(seeded, client):
     html = client.get(reverse("web:problems")).content.decode()
     titles = Problem.objects.filter(status=ProblemStatus.CANDIDATE).values_list("title", flat=True)
     assert titles and all(escape(title) in html for title in titles[:5])
+
+
+def test_the_demo_leader_has_units_and_problems_in_baolian(seeded):
+    """包联: the demo's leader answers for streets, departments and the hottest problems, and
+    督办s the cases of those units (the dispatcher the others)."""
+    from banshi.appeals.models import Problem, Supervision
+    from banshi.org.models import LeaderAssignmentChange
+
+    leader = get_user_model().objects.get(username="leader")
+    units = set(Unit.objects.led_by(leader).values_list("code", flat=True))
+    assert set(demo.LEADER_UNITS) <= units
+    assert Problem.objects.filter(leaders=leader).count() == demo.LEADER_PROBLEMS
+    assert "领导包联：11 个单位，3 个共性问题" in seeded
+    assert LeaderAssignmentChange.objects.filter(leader=leader).count() == 2
+    led = Appeal.objects.led_by(leader)
+    for order in Supervision.objects.filter(issued_by=leader):
+        assert led.filter(pk=order.appeal_id).exists()
+    assert "领导包联：11 个单位，3 个共性问题" in seed()  # a second run keeps them
+    assert LeaderAssignmentChange.objects.filter(leader=leader).count() == 2

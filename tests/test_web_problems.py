@@ -1,5 +1,5 @@
 """共性问题 pages through the full request stack, with three people in every test: the owner
-unit (cgj), its sibling (zjj) and the dispatcher; leaders read only."""
+unit (cgj), its sibling (zjj) and the dispatcher; leaders read only (and 督办 their 包联)."""
 
 import datetime as dt
 import math
@@ -133,7 +133,9 @@ def test_leader_reads_without_forms_and_cannot_post(client, d):
     problem = owned(d)
     login(client, "leader")
     html = client.get(url(problem)).content.decode()
-    assert problem.title in html and 'id="action-' not in html
+    # the leader 包联s the owner unit (城管局): 督办 is the one form offered
+    assert problem.title in html and html.count('id="action-') == 1
+    assert 'id="action-supervise"' in html
     response = client.post(url(problem, "resolve"), {"reply": "领导答复"})
     assert response.status_code == 403
     assert fresh(problem).status == ProblemStatus.OPEN

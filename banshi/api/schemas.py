@@ -241,6 +241,19 @@ class AppealDetail(AppealOut):
                     "由状态流转表按当前状态和调用者权限给出")
 
 
+class ProblemSupervisions(Schema):
+    """A shared problem's 督办 orders, as returned by its 督办 actions."""
+
+    code: str
+    title: str
+    status: str
+    owner_unit_code: str | None
+    supervisions: list[SupervisionOut]
+    allowed_actions: list[str] = Field(
+        description="现在可以执行的督办操作(POST /problems/{code}/{操作})，"
+                    "由共性问题状态流转表按当前状态和调用者权限给出")
+
+
 class ListFilters(Input):
     """The ledger filters; an empty parameter (`?state=&channel=`) counts as absent."""
 

@@ -1,15 +1,19 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from banshi.org import permissions
 from banshi.org.choices import Role
+from banshi.org.models import LeaderAssignment
 
-from .actions import recompute_deadlines
+from .actions import ActionError, assign_leader, recompute_deadlines
 from .models import (
     Aspect,
     AutoDispatchRule,
     Category,
     DeadlinePolicy,
     HolidayNotice,
+    Problem,
     RoutingRule,
     StatutoryDay,
     TriageModelVersion,
@@ -178,3 +182,65 @@ class StatutoryDayAdmin(RecomputingAdmin):
         before = {form.initial["date"].year} if change and form.initial.get("date") else set()
         super().save_model(request, obj, form, change)
         self._recompute(request, before | obj.years())
+
+
+# ---------- 领导包联: units (banshi.org) and problems (here), changed through the action ----
+
+class LeaderAssignmentForm(forms.ModelForm):
+    problems = forms.ModelMultipleChoiceField(
+        label="包联共性问题", required=False, queryset=Problem.objects.order_by("-created_at"),
+        widget=FilteredSelectMultiple("共性问题", is_stacked=False))
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea({"rows": 2}))
+
+    class Meta:
+        model = LeaderAssignment
+        fields = ["leader", "units"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["problems"] = list(self.instance.leader.led_problems.all())
+
+
+@admin.register(LeaderAssignment)
+class LeaderAssignmentAdmin(admin.ModelAdmin):
+    """包联 of each leader. Saving goes through `assign_leader`, which logs the change
+    (LeaderAssignmentChange, and an event on each problem added or removed)."""
+
+    form = LeaderAssignmentForm
+    list_display = ["leader", "unit_names", "problem_codes", "updated_at", "updated_by"]
+    search_fields = ["leader__username", "leader__first_name", "units__name",
+                     "leader__led_problems__code", "leader__led_problems__title"]
+    autocomplete_fields = ["leader", "units"]
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request).select_related("leader", "updated_by")
+                .prefetch_related("units", "leader__led_problems"))
+
+    @admin.display(description="包联单位")
+    def unit_names(self, obj: LeaderAssignment) -> str:
+        return "、".join(u.name for u in obj.units.all()) or "—"
+
+    @admin.display(description="包联共性问题")
+    def problem_codes(self, obj: LeaderAssignment) -> str:
+        return "、".join(p.code for p in obj.leader.led_problems.all()) or "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["leader"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        leader = obj.leader if change else data["leader"]
+        try:
+            saved = assign_leader(leader, actor=request.user, units=data["units"],
+                                  problems=data["problems"], note=data["note"])
+        except ActionError as exc:  # the admin's form cannot fail this late: say so and keep
+            self.message_user(request, exc.message, messages.ERROR)
+            saved = LeaderAssignment.objects.get_or_create(leader=leader)[0]
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The action already set the units and problems."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # clear the units and problems instead, so the change is logged

@@ -128,3 +128,6 @@ class ProblemAction(models.TextChoices):
     LINK = "link", "关联诉求"
     MILESTONE = "milestone", "整改进度"
     RESOLVE = "resolve", "整改完成"
+    ASSIGN_LEADER = "assign_leader", "包联"
+    SUPERVISE = "supervise", "督办"
+    SUPERVISION_ANSWER = "supervise_answer", "督办反馈"

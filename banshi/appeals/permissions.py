@@ -12,7 +12,6 @@ from typing import Generic, TypeVar
 from banshi.org.choices import Role
 from banshi.org.permissions import (
     Person,
-    can_supervise,
     is_dispatcher,
     role_of,
     sees_everything,
@@ -70,6 +69,39 @@ def may_rectify(user: Person, problem: Problem | None) -> bool:
         user, problem.owner_unit_id if problem is not None else None)
 
 
+# 包联 and 督办. A leader 督办s only within their 包联 (banshi.org.LeaderAssignment and
+# Problem.leaders): a case held by, or 转派'd down by, a unit they 包联 or one of its
+# sub-units (a street's communities), or a case linked to a problem they 包联; a problem they
+# 包联 or whose owner unit they 包联. The dispatcher and admins may 督办 any case or problem.
+# The scopes are the querysets' `led_by`, the one statement of what a leader's 包联 covers.
+
+def is_leader(user: Person) -> bool:
+    return role_of(user) == Role.LEADER
+
+
+def may_supervise(user: Person, appeal: Appeal | None) -> bool:
+    """督办 a case: the dispatcher and admins any; a leader those of their 包联."""
+    if is_dispatcher(user):
+        return True
+    if not is_leader(user):
+        return False
+    return appeal is None or Appeal.objects.led_by(user).filter(pk=appeal.pk).exists()
+
+
+def may_supervise_problem(user: Person, problem: Problem | None) -> bool:
+    """督办 a shared problem: the dispatcher and admins any; a leader those of their 包联."""
+    if is_dispatcher(user):
+        return True
+    if not is_leader(user):
+        return False
+    return problem is None or Problem.objects.led_by(user).filter(pk=problem.pk).exists()
+
+
+def may_assign_leaders(user: Person) -> bool:
+    """Set leaders' 包联 (units and problems): the dispatcher and admins."""
+    return is_dispatcher(user)
+
+
 def may_see_triage(user: Person) -> bool:
     """The model's suggestions and automatic-dispatch notes: district roles."""
     return sees_everything(user)
@@ -82,17 +114,28 @@ class Right(Generic[SubjectT]):
 
     test: Callable[[Person, SubjectT | None], bool]
     denied: str
+    # Said instead of `denied` to a user who holds the role but not for this subject.
+    denied_here: str = ""
+    holds_role: Callable[[Person], bool] | None = None
 
     def __call__(self, user: Person, subject: SubjectT | None = None) -> bool:
         return bool(self.test(user, subject))
+
+    def refusal(self, user: Person) -> str:
+        """Why `user` is refused: outside their scope, or without the role at all."""
+        if self.denied_here and self.holds_role is not None and self.holds_role(user):
+            return self.denied_here
+        return self.denied
 
 
 DISPATCHER: Right[object] = Right(lambda user, _subject: is_dispatcher(user),
                                   "只有区派单员可以执行该操作")
 HANDLING_UNIT = Right(is_handling_unit, "只有承办单位可以办理该诉求")
 DELEGATING_UNIT = Right(is_delegating_unit, "只有转派该诉求的单位可以审核答复")
-SUPERVISOR: Right[object] = Right(lambda user, _subject: can_supervise(user),
-                                  "只有区级领导和派单员可以督办")
+SUPERVISOR = Right(may_supervise, "只有区级领导和派单员可以督办",
+                   "只能督办包联单位的诉求", is_leader)
+PROBLEM_SUPERVISOR = Right(may_supervise_problem, "只有区级领导和派单员可以督办",
+                           "只能督办包联的共性问题", is_leader)
 PROBLEM_MANAGER: Right[object] = Right(lambda user, _subject: may_manage_problems(user),
                                        "只有区派单员可以执行该操作")
 RECTIFIER = Right(may_rectify, "只有牵头单位和区派单员可以执行该操作")

@@ -65,7 +65,7 @@ class Table(dict[str, Transition[T]]):
         """NotPermitted unless `actor` has the right `name` needs (before reading input)."""
         right = self[name].right
         if not right(actor, subject):
-            raise NotPermitted(right.denied)
+            raise NotPermitted(right.refusal(actor))
 
     def check_state(self, name: str, subject: T) -> None:
         """The state and guard only: for callers whose right was proven otherwise (a resident
@@ -155,6 +155,10 @@ def _no_milestones(problem: Problem) -> str | None:
     return None if problem.milestones.exists() else "还没有整改节点"
 
 
+def _no_open_problem_supervision(problem: Problem) -> str | None:
+    return None if problem.open_supervisions().exists() else "没有待反馈的督办"
+
+
 M, R = permissions.PROBLEM_MANAGER, permissions.RECTIFIER
 CANDIDATE = frozenset({ProblemStatus.CANDIDATE})
 UNDER_WAY = frozenset({ProblemStatus.OPEN})
@@ -167,4 +171,6 @@ PROBLEM: Table[Problem] = Table("共性问题", "status", lambda problem: proble
     "milestone": Transition("添加整改节点", UNDER_WAY, R),
     "progress": Transition("更新整改进度", UNDER_WAY, R, _no_milestones),
     "resolve": Transition("答复", UNDER_WAY, R),
+    "supervise": Transition("督办", UNDER_WAY, permissions.PROBLEM_SUPERVISOR),
+    "answer_supervision": Transition("反馈督办", UNDER_WAY, R, _no_open_problem_supervision),
 })

@@ -18,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from banshi.appeals import actions, loaders
-from banshi.appeals.choices import Channel, Rating, State, Urgency
-from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy
+from banshi.appeals.choices import Channel, ProblemStatus, Rating, State, Urgency
+from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy, Problem
+from banshi.appeals.permissions import may_supervise
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import Role, UnitKind
 from banshi.org.loaders import LoadError, read_rows
-from banshi.org.models import Region, Staff, Unit
+from banshi.org.models import LeaderAssignment, Region, Staff, Unit
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "banshi-demo"  # noqa: S105 - the documented demo password
@@ -146,6 +147,38 @@ def seed_accounts(password: str = DEMO_PASSWORD, reset_passwords: bool = False) 
         User.objects.bulk_update(stale, ["password"])
         counts["reset"] = len(stale)
     return counts
+
+
+# 包联 of the demo's leader: half the streets (with their communities) and the departments
+# most appeals go to; the shared problems follow once detection has recorded them.
+LEADER_UNITS = ("linshanzhai", "jianshelu", "mianfanglu", "qinlinglu", "tongbailu",
+                "sanguanmiao", "lvdongcun", "cgj", "zjj", "ylj", "tyj")
+LEADER_PROBLEMS = 3
+
+
+def seed_leader_assignments() -> int:
+    """The demo leader's 包联 units, set by the admin account through the action, once (a
+    district that changed them keeps its own). Returns how many units it 包联s."""
+    User = get_user_model()
+    leader, admin = User.objects.get(username="leader"), User.objects.get(username="admin")
+    if not LeaderAssignment.objects.filter(leader=leader).exists():
+        actions.assign_leader(leader, actor=admin, problems=[], note="演示数据",
+                              units=list(Unit.objects.filter(code__in=LEADER_UNITS)))
+    return Unit.objects.led_by(leader).count()
+
+
+def seed_leader_problems() -> int:
+    """The demo leader also 包联s the hottest recorded shared problems, once."""
+    User = get_user_model()
+    leader, admin = User.objects.get(username="leader"), User.objects.get(username="admin")
+    if leader.led_problems.exists():
+        return leader.led_problems.count()
+    hottest = Problem.objects.filter(status__in=[ProblemStatus.CANDIDATE, ProblemStatus.OPEN])
+    assignment = LeaderAssignment.objects.filter(leader=leader).first()
+    units = list(assignment.units.all()) if assignment else []
+    actions.assign_leader(leader, actor=admin, units=units, note="演示数据",
+                          problems=list(hottest.order_by("-heat", "pk")[:LEADER_PROBLEMS]))
+    return leader.led_problems.count()
 
 
 # ---------------------------------------------------------------------------- material
@@ -336,7 +369,9 @@ class Story:
 
     def supervise(self, appeal: Appeal, answer: bool) -> None:
         due = timezone.localdate() + dt.timedelta(days=self.rng.randint(3, 10))
-        actions.supervise(appeal, actor=self.leader, due_date=due,
+        # the leader 督办s the cases of their 包联; the dispatcher the others
+        who = self.leader if may_supervise(self.leader, appeal) else self.dispatcher
+        actions.supervise(appeal, actor=who, due_date=due,
                           instruction=self.rng.choice(SUPERVISION_ORDERS))
         if answer:
             actions.answer_supervision(appeal, actor=self.handler(appeal),

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from .models import ApiToken, LoginFailure, Region, Staff, Unit
+from .models import ApiToken, LeaderAssignmentChange, LoginFailure, Region, Staff, Unit
 
 
 @admin.register(Region)
@@ -99,4 +99,22 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LeaderAssignmentChange)
+class LeaderAssignmentChangeAdmin(admin.ModelAdmin):
+    """The append-only log of 包联 changes: read only."""
+
+    list_display = ["at", "leader", "actor", "data", "note"]
+    search_fields = ["leader__username", "actor__username", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

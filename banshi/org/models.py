@@ -42,6 +42,11 @@ class UnitQuerySet(models.QuerySet):
     def subtree(self, unit: "Unit") -> "UnitQuerySet":
         return self.filter(path__startswith=unit.path)
 
+    def led_by(self, user) -> "UnitQuerySet":
+        """The units `user` 包联 (a street's communities are covered through its path)."""
+        pk = getattr(user, "pk", None)
+        return self.none() if pk is None else self.filter(leader_assignments__leader_id=pk)
+
 
 class Unit(models.Model):
     """A unit that handles appeals: the district office, a 局委, a street office or a community.
@@ -115,6 +120,71 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class LeaderAssignment(models.Model):
+    """包联: the streets and departments a district leader answers for (one row per leader).
+
+    A unit's assignment covers its sub-units (a street's communities). The shared problems a
+    leader answers for are `Problem.leaders` in the appeals part, which depends on this one.
+    Changed only through `banshi.appeals.actions.assign_leader`, which writes a
+    LeaderAssignmentChange for every change.
+    """
+
+    leader = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="leader_assignment",
+        limit_choices_to={"staff__role": Role.LEADER}, verbose_name="区级领导")
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="leader_assignments", verbose_name="包联单位",
+        limit_choices_to={"kind__in": [UnitKind.STREET, UnitKind.DEPARTMENT]},
+        help_text="街道和部门；街道的包联含其下属社区")
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="更新人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领导包联"
+
+    def __str__(self) -> str:
+        return f"{self.leader.get_username()} 包联"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("the log is append-only")
+
+    def delete(self):
+        raise TypeError("the log is append-only")
+
+
+class LeaderAssignmentChange(models.Model):
+    """Append-only log of 包联 changes: who changed whose assignment, when, and the unit and
+    problem codes added and removed (`data`)."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                               verbose_name="区级领导")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                              verbose_name="操作人")
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "包联变更记录"
+
+    def __str__(self) -> str:
+        return f"{self.leader_id} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("the 包联 log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("the 包联 log is append-only")
 
 
 def _digest(key: str) -> str:

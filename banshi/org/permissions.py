@@ -34,10 +34,6 @@ def sees_everything(user: Person) -> bool:
     return role_of(user) in SEE_ALL_ROLES
 
 
-def can_supervise(user: Person) -> bool:
-    return role_of(user) in {Role.ADMIN, Role.DISPATCHER, Role.LEADER}
-
-
 def can_enter_offline(user: Person) -> bool:
     return role_of(user) in {Role.ADMIN, Role.DISPATCHER, Role.UNIT}
 

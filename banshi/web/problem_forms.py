@@ -1,11 +1,14 @@
 """Forms of the 共性问题 pages: each parses one action's input, says when it is offered and
 calls that action. `PROBLEM_FORMS` maps the URL's action name to its form."""
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from banshi.appeals import actions
 from banshi.appeals.choices import OPEN_STATES, ProblemStatus
-from banshi.appeals.limits import NOTE_MAX, REPLY_MAX, TITLE_MAX
+from banshi.appeals.limits import ANSWER_MAX, NOTE_MAX, REPLY_MAX, TITLE_MAX
 from banshi.appeals.models import Appeal, Category, Milestone, Problem
 from banshi.appeals.transitions import PROBLEM
 from banshi.org.choices import RegionLevel
@@ -192,6 +195,34 @@ class ResolveForm(ProblemActionForm):
                                        reply=self.cleaned_data["reply"])
 
 
+def _in_a_week() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=7)
+
+
+class SuperviseForm(ProblemActionForm):
+    transition = "supervise"
+    label, done = "督办", "已下达督办"
+    instruction = note_field("督办要求", required=True, rows=3)
+    due_date = forms.DateField(label="督办期限", initial=_in_a_week, widget=DateInput())
+
+    def perform(self):
+        data = self.cleaned_data
+        return actions.supervise_problem(self.problem, actor=self.user,
+                                         instruction=data["instruction"],
+                                         due_date=data["due_date"])
+
+
+class AnswerSupervisionForm(ProblemActionForm):
+    transition = "answer_supervision"
+    label, done = "督办反馈", "已反馈督办"
+    primary = True
+    answer = note_field("反馈内容", required=True, rows=3, max_length=ANSWER_MAX)
+
+    def perform(self):
+        return actions.answer_problem_supervision(self.problem, actor=self.user,
+                                                  answer=self.cleaned_data["answer"])
+
+
 PROBLEM_FORMS: dict[str, type[ProblemActionForm]] = {
     "confirm": ConfirmForm,
     "reject": RejectForm,
@@ -200,6 +231,8 @@ PROBLEM_FORMS: dict[str, type[ProblemActionForm]] = {
     "resolve": ResolveForm,
     "link": LinkForm,
     "edit": EditForm,
+    "supervise": SuperviseForm,
+    "answer-supervision": AnswerSupervisionForm,
 }
 
 

@@ -23,17 +23,21 @@ def _group_of(unit: Unit) -> tuple[str, str]:
     return str(order), TOP_GROUPS[unit.kind]
 
 
-def unit_choices(empty_label: str = "请选择承办单位", *, inactive: bool = False) -> list:
+def unit_choices(empty_label: str | None = "请选择承办单位", *, inactive: bool = False,
+                 kinds: tuple[str, ...] | None = None) -> list:
     """[("", empty_label), (group label, [(code, name), ...]), ...]: 区级, 街道, 部门, then
-    each street's communities (and each department's sub-units) under its own heading."""
+    each street's communities (and each department's sub-units) under its own heading.
+    `kinds` keeps only units of those kinds; no empty choice when `empty_label` is None."""
     units = Unit.objects.select_related("parent").order_by("path")
     if not inactive:
         units = units.filter(is_active=True)
+    if kinds is not None:
+        units = units.filter(kind__in=kinds)
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for unit in units:
         groups.setdefault(_group_of(unit), []).append((unit.code, unit.name))
-    return [("", empty_label)] + [(label, members) for (_key, label), members
-                                  in sorted(groups.items())]
+    empty = [("", empty_label)] if empty_label is not None else []
+    return empty + [(label, members) for (_key, label), members in sorted(groups.items())]
 
 
 class UnitSelect(forms.Select):
@@ -43,3 +47,13 @@ class UnitSelect(forms.Select):
 
     def __init__(self, attrs=None, choices=()):
         super().__init__({"class": "unit-select"} | (attrs or {}), choices)
+
+
+class UnitSelectMultiple(forms.SelectMultiple):
+    """The grouped picker choosing several units (its filter box hides the others and keeps
+    what was chosen)."""
+
+    template_name = "web/widgets/unit_select.html"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "unit-select", "size": 12} | (attrs or {}), choices)

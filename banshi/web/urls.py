@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import case, ledger, problems, resident, staff, workbench
+from .views import case, leaders, ledger, problems, resident, staff, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/bulk-dispatch/", workbench.bulk_dispatch, name="bulk-dispatch"),
     path("staff/supervision/", staff.supervision_board, name="supervision"),
     path("staff/import/", staff.import_view, name="import"),
+    path("staff/leaders/", leaders.leaders, name="leaders"),
     path("staff/appeals/", ledger.ledger, name="ledger"),
     path("staff/appeals/export.xlsx", ledger.export, name="export"),
     path("staff/appeals/new/", staff.entry, name="entry"),

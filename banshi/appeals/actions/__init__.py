@@ -15,6 +15,7 @@ from ..photos import check_photos, sniff_photo
 from .calendar import handling_clock, recompute_deadlines
 from .chain import delegate, review
 from .intake import submit_appeal
+from .leaders import assign_leader
 from .progress import add_progress
 from .supervision import (
     answer_supervision,
@@ -39,8 +40,9 @@ _ELSEWHERE = {
     "banshi.appeals.learning.triage": [
         "maybe_auto_dispatch", "record_suggestion", "undo_auto_dispatch"],
     "banshi.appeals.problems.actions": [
-        "add_milestone", "confirm_candidate", "create_problem", "edit_problem", "link_appeal",
-        "merge_into_problem", "reject_candidate", "resolve_problem", "update_milestone"],
+        "add_milestone", "answer_problem_supervision", "confirm_candidate", "create_problem",
+        "edit_problem", "link_appeal", "merge_into_problem", "reject_candidate",
+        "resolve_problem", "supervise_problem", "update_milestone"],
     "banshi.appeals.problems.candidates": ["record_candidates"],
 }
 _HOME = {name: module for module, names in _ELSEWHERE.items() for name in names}
@@ -56,7 +58,8 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
-    "accept", "add_progress", "answer_supervision", "check_photos", "decide_extension", "delegate",
+    "accept", "add_progress", "answer_supervision", "assign_leader", "check_photos",
+    "decide_extension", "delegate",
     "dispatch", "escalate", "handling_clock", "invalidate", "mark_overdue", "merge",
     "record_feedback", "recompute_deadlines", "reopen", "request_extension", "resolve",
     "return_", "review", "sniff_photo", "submit_appeal", "supervise", *_HOME,

@@ -10,6 +10,7 @@ from .. import deadlines
 from ..choices import HANDLING_STATES, Action, ExtensionStatus
 from ..limits import ANSWER_MAX, NOTE_MAX
 from ..models import Appeal, ExtensionRequest, Supervision
+from ..models.appeal import late_delegation
 from ..transitions import APPEAL
 from ..validators import date_problem
 from .base import InvalidInput, locked, record, require_text
@@ -106,9 +107,16 @@ def mark_overdue(now: dt.datetime | None = None, batch: int = 500) -> int:
             if not Appeal.objects.filter(pk=pk, is_overdue=False).update(is_overdue=True):
                 continue
             appeal = Appeal.objects.select_related("unit").get(pk=pk)
-            late_handling = appeal.handling_due_at and appeal.handling_due_at < now
-            note = "超过办理期限未办结" if late_handling else "超过响应期限未接单"
             record(appeal, Action.OVERDUE, actor=None, label="系统", from_state=appeal.state,
-                   unit=appeal.unit, note=note)
+                   unit=appeal.unit, note=_overdue_note(appeal, now))
             marked += 1
     return marked
+
+
+def _overdue_note(appeal: Appeal, now: dt.datetime) -> str:
+    """Which deadline the case missed: handling, the 转派 due date, or the response."""
+    if appeal.handling_due_at and appeal.handling_due_at < now:
+        return "超过办理期限未办结"
+    if Appeal.objects.filter(pk=appeal.pk).filter(late_delegation(now)).exists():
+        return "超过转派办理期限未办结"
+    return "超过响应期限未接单"

@@ -16,12 +16,12 @@ from .appeal import (
     photo_path,
 )
 from .calendar import HolidayNotice, StatutoryDay
-from .problem import Milestone, Problem, ProblemEvent
+from .problem import Milestone, Problem, ProblemEvent, ProblemSupervision
 from .triage import AutoDispatchRule, RoutingRule, TriageModelVersion
 
 __all__ = [
     "Appeal", "AppealEvent", "AppealQuerySet", "Aspect", "Attachment", "AutoDispatchRule",
     "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HolidayNotice",
-    "Milestone", "Problem", "ProblemEvent", "RoutingRule", "StatutoryDay", "Supervision",
-    "TriageModelVersion", "hash_query_code", "photo_path",
+    "Milestone", "Problem", "ProblemEvent", "ProblemSupervision", "RoutingRule", "StatutoryDay",
+    "Supervision", "TriageModelVersion", "hash_query_code", "photo_path",
 ]

@@ -130,10 +130,39 @@ class AppealQuerySet(models.QuerySet["Appeal"]):
             scope |= Q(region_id=unit.region_id)
         return self.filter(scope)
 
+    def led_by(self, user: permissions.Person) -> "AppealQuerySet":
+        """Cases of a leader's 包联: held by, or delegated down by, a unit they 包联 or one of
+        its sub-units; not yet at any unit but located in a street they 包联; or linked to a
+        problem they 包联 (banshi.org.LeaderAssignment, Problem.leaders)."""
+        pk = getattr(user, "pk", None)
+        if pk is None:  # not a signed-in account: no 包联
+            return self.none()
+        on_led_problems = self.model.objects.filter(problem__leaders__pk=pk)
+        scope = Q(pk__in=on_led_problems.values("pk"))  # a subquery: no row per leader
+        for unit in Unit.objects.led_by(user).only("path", "kind", "region"):
+            scope |= Q(unit__path__startswith=unit.path)
+            scope |= Q(delegated_by__path__startswith=unit.path)
+            if unit.kind == UnitKind.STREET and unit.region_id:
+                located = Q(region_id=unit.region_id) | Q(region__parent_id=unit.region_id)
+                scope |= Q(unit__isnull=True) & located
+        return self.filter(scope)
+
     def overdue_candidates(self, now: dt.datetime) -> "AppealQuerySet":
         late_response = Q(state=State.DISPATCHED, response_due_at__lt=now)
         late_handling = Q(state__in=HANDLING_STATES, handling_due_at__lt=now)
-        return self.filter(is_overdue=False).filter(late_response | late_handling)
+        return self.filter(is_overdue=False).filter(
+            late_response | late_handling | late_delegation(now))
+
+
+# States in which a community holds a case its street 转派'd to it (not once it answered).
+DELEGATION_STATES = (State.DISPATCHED, State.IN_PROGRESS)
+
+
+def late_delegation(now: dt.datetime) -> Q:
+    """A case 转派'd to a sub-unit still holding it after its `delegation_due` (the end of
+    that day, local time)."""
+    return Q(delegated_by__isnull=False, state__in=DELEGATION_STATES,
+             delegation_due__lt=timezone.localtime(now).date())
 
 
 def level_of(unit: Unit | None) -> str:

@@ -1,11 +1,26 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
+from banshi.org.choices import Role
 from banshi.org.models import Region, Unit
 
 from ..choices import ProblemAction, ProblemSource, ProblemStatus
 from .appeal import Category, EventQuerySet
+
+
+class ProblemQuerySet(models.QuerySet["Problem"]):
+    def led_by(self, user) -> "ProblemQuerySet":
+        """The problems `user` 包联: assigned to them, or owned by a unit they 包联 (or one of
+        its sub-units)."""
+        pk = getattr(user, "pk", None)
+        if pk is None:  # not a signed-in account: no 包联 (and no "leaders IS NULL" match)
+            return self.none()
+        scope = Q(leaders__pk=pk)
+        for path in Unit.objects.led_by(user).values_list("path", flat=True):
+            scope |= Q(owner_unit__path__startswith=path)
+        return self.filter(pk__in=Problem.objects.filter(scope).values("pk"))
 
 
 class Problem(models.Model):
@@ -50,6 +65,13 @@ class Problem(models.Model):
     )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     resolved_at = models.DateTimeField("解决时间", null=True, blank=True)
+    # 包联: the district leaders who answer for this problem (banshi.org.LeaderAssignment
+    # holds their units); changed only through banshi.appeals.actions.assign_leader.
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="led_problems",
+        limit_choices_to={"staff__role": Role.LEADER}, verbose_name="包联领导")
+
+    objects = ProblemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-heat", "-created_at"]
@@ -64,6 +86,14 @@ class Problem(models.Model):
         Uses prefetched milestones when the caller prefetched them."""
         steps = list(self.milestones.all())
         return round(sum(m.progress for m in steps) / len(steps)) if steps else 0
+
+    def open_supervisions(self) -> "models.QuerySet[ProblemSupervision]":
+        return self.supervisions.filter(answered_at__isnull=True)
+
+    def overdue_milestones(self) -> list["Milestone"]:
+        today = timezone.localdate()
+        return [m for m in self.milestones.all()
+                if m.due_date and m.due_date < today and m.progress < 100]
 
 
 class Milestone(models.Model):
@@ -115,3 +145,26 @@ class ProblemEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("problem events are append-only")
+
+
+class ProblemSupervision(models.Model):
+    """A leader's 督办 on a shared problem, with its own due date, until its owner unit
+    answers (the problem's counterpart of `Supervision`)."""
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="supervisions")
+    instruction = models.TextField("督办要求")
+    due_date = models.DateField("督办期限")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField("反馈", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = verbose_name_plural = "共性问题督办"
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} 督办 {self.due_date}"

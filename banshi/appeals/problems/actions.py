@@ -37,9 +37,10 @@ from ..choices import (
     ProblemStatus,
     State,
 )
-from ..limits import NOTE_MAX, REPLY_MAX, TITLE_MAX
-from ..models import Appeal, Category, Milestone, Problem
+from ..limits import ANSWER_MAX, NOTE_MAX, REPLY_MAX, TITLE_MAX
+from ..models import Appeal, Category, Milestone, Problem, ProblemSupervision
 from ..transitions import APPEAL, PROBLEM
+from ..validators import date_problem
 
 MAX_PLACES, MAX_PLACE_LENGTH = 20, 100
 SYSTEM = "系统"
@@ -339,3 +340,42 @@ def resolve_problem(problem: Problem, *, actor: User, reply: str) -> Problem:
         record_problem(problem, ProblemAction.RESOLVE, actor=actor, note=reply,
                data={"appeals": answered})
     return problem
+
+
+# ---------- 督办 ----------
+
+def supervise_problem(problem: Problem, *, actor: User, instruction: str,
+                      due_date: dt.date) -> ProblemSupervision:
+    """督办: a leader's instruction on a problem under rectification, with its own due date,
+    shown to the owner unit until it answers."""
+    PROBLEM.check_right("supervise", actor, problem)
+    instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
+    if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
+        raise InvalidInput("督办期限不能早于今天", "due_date")
+    if problem_with_date := date_problem(due_date):
+        raise InvalidInput(f"督办期限{problem_with_date}", "due_date")
+    with transaction.atomic():
+        problem = locked(problem)
+        PROBLEM.check("supervise", actor, problem)
+        order = ProblemSupervision.objects.create(
+            problem=problem, instruction=instruction, due_date=due_date, issued_by=actor)
+        record_problem(problem, ProblemAction.SUPERVISE, actor=actor,
+                       note=f"{instruction}(期限{due_date:%Y-%m-%d})",
+                       data={"supervision": order.pk, "due_date": due_date.isoformat()})
+    return order
+
+
+def answer_problem_supervision(problem: Problem, *, actor: User,
+                               answer: str) -> ProblemSupervision:
+    """督办反馈: the owner unit answers the problem's oldest open order."""
+    answer = require_text(answer, "answer", "督办反馈", ANSWER_MAX)
+    with transaction.atomic():
+        problem = locked(problem)
+        PROBLEM.check("answer_supervision", actor, problem)
+        order = problem.open_supervisions().select_for_update().first()
+        assert order is not None, "the guard refuses a problem without an open order"
+        order.answer, order.answered_by, order.answered_at = answer, actor, timezone.now()
+        order.save()
+        record_problem(problem, ProblemAction.SUPERVISION_ANSWER, actor=actor, note=answer,
+                       data={"supervision": order.pk})
+    return order

@@ -63,6 +63,7 @@ def staff_menu(context) -> dict:
         "unit": permissions.unit_of(user),
         "can_enter": permissions.can_enter_offline(user),
         "can_import": permissions.is_dispatcher(user),
+        "sees_leaders": permissions.is_dispatcher(user) or role == Role.LEADER,
         "is_admin": role == Role.ADMIN,
     }
 

@@ -131,6 +131,8 @@ def render_problem(request, problem: Problem, *, status: int = 200, bound=None):
         "progress": problem.progress,
         "regions": problem.regions.order_by("code"),
         "events": _timeline(user, problem),
+        "supervisions": list(problem.supervisions.order_by("due_date", "id")),
+        "leaders": list(problem.leaders.order_by("username")),
         "action_forms": problem_forms(user, problem, bound),
     }
     return render(request, "web/problems/detail.html", context, status=status)

@@ -7,11 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from banshi.appeals import actions
-from banshi.appeals.choices import HANDLING_STATES, ExtensionStatus, State
+from banshi.appeals.choices import HANDLING_STATES, ExtensionStatus, ProblemStatus, State
 from banshi.appeals.ledger.importer import import_appeals
-from banshi.appeals.models import Appeal, ExtensionRequest, Supervision
+from banshi.appeals.models import (
+    Appeal,
+    ExtensionRequest,
+    Problem,
+    ProblemSupervision,
+    Supervision,
+)
+from banshi.appeals.permissions import is_leader
 from banshi.org import permissions
 from banshi.org.choices import Role
+from banshi.org.models import Unit
 
 from ..forms import EntryForm, ImportForm, apply_action_error
 from .common import dispatcher_required, staff_required
@@ -21,11 +29,17 @@ from .workbench import render_workbench
 def _unit_todo(unit) -> dict:
     mine = Appeal.objects.filter(unit=unit).select_related("region__parent", "category")
     delegated = Appeal.objects.filter(delegated_by=unit).select_related("unit")
+    orders = list(Supervision.objects.filter(appeal__unit=unit, answered_at__isnull=True)
+                  .select_related("appeal").order_by("due_date", "id"))
+    problem_orders = list(ProblemSupervision.objects.filter(
+        problem__owner_unit=unit, problem__status=ProblemStatus.OPEN, answered_at__isnull=True)
+        .select_related("problem").order_by("due_date", "id"))
     return {
+        # 督办待反馈: orders on its cases and on the problems it leads
+        "supervisions": orders, "problem_supervisions": problem_orders,
+        "supervision_count": len(orders) + len(problem_orders),
         "to_accept": mine.filter(state=State.DISPATCHED).order_by("response_due_at", "id"),
         "in_progress": mine.filter(state=State.IN_PROGRESS).order_by("handling_due_at", "id"),
-        "supervisions": Supervision.objects.filter(appeal__unit=unit, answered_at__isnull=True)
-        .select_related("appeal").order_by("due_date", "id"),
         "extensions": ExtensionRequest.objects.filter(appeal__unit=unit,
                                                       status=ExtensionStatus.PENDING)
         .select_related("appeal").order_by("requested_at"),
@@ -37,16 +51,52 @@ def _unit_todo(unit) -> dict:
     }
 
 
-def board_context(user) -> dict:
-    """Open overdue cases grouped by unit, and open 督办 orders, as `user` may see them."""
-    visible = Appeal.objects.visible_to(user)
-    overdue = (visible.filter(is_overdue=True, state__in=HANDLING_STATES)
+def _overdue_and_orders(appeals) -> dict:
+    """Open overdue cases of `appeals` grouped by unit, and their open 督办 orders."""
+    overdue = (appeals.filter(is_overdue=True, state__in=HANDLING_STATES)
                .select_related("unit", "region__parent")
                .order_by("unit__path", "handling_due_at", "id"))
     groups = [(unit, list(rows)) for unit, rows in groupby(overdue, key=lambda a: a.unit)]
-    orders = (Supervision.objects.filter(appeal__in=visible, answered_at__isnull=True)
+    orders = (Supervision.objects.filter(appeal__in=appeals, answered_at__isnull=True)
               .select_related("appeal__unit", "issued_by").order_by("due_date", "id"))
-    return {"overdue_groups": groups, "orders": orders, "today": timezone.localdate()}
+    return {"overdue_groups": groups, "orders": orders}
+
+
+def _led_problems(user) -> list[dict]:
+    """The open problems a leader 包联, with their overdue milestones and open 督办."""
+    problems = (Problem.objects.led_by(user).filter(status=ProblemStatus.OPEN)
+                .select_related("owner_unit").prefetch_related("milestones")
+                .order_by("-heat", "code"))
+    today = timezone.localdate()
+    rows = []
+    for problem in problems:
+        orders = list(problem.open_supervisions().order_by("due_date", "id"))
+        rows.append({"problem": problem, "late_milestones": problem.overdue_milestones(),
+                     "orders": orders, "late_orders": [o for o in orders if o.due_date < today]})
+    return rows
+
+
+def led_context(user) -> dict:
+    """A leader's 包联 first: their units, those units' overdue cases and 督办, their
+    problems. Empty for other roles."""
+    if not is_leader(user):
+        return {}
+    led = Appeal.objects.led_by(user)
+    mine = _overdue_and_orders(led)
+    return {"led": {"units": list(Unit.objects.led_by(user).order_by("path")),
+                    "problems": _led_problems(user),
+                    "overdue_groups": mine["overdue_groups"], "orders": mine["orders"]},
+            "led_scope": led}
+
+
+def board_context(user) -> dict:
+    """Open overdue cases grouped by unit, and open 督办 orders, as `user` may see them; for
+    a leader their 包联 comes first (`led`) and the rest ("其他") after it."""
+    context = led_context(user)
+    visible = Appeal.objects.visible_to(user)
+    if "led_scope" in context:
+        visible = visible.exclude(pk__in=context.pop("led_scope").values("pk"))
+    return context | _overdue_and_orders(visible) | {"today": timezone.localdate()}
 
 
 @staff_required

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.load_reference_data()
                 accounts = demo.seed_accounts(reset_passwords=reset_passwords)
+                led_units = demo.seed_leader_assignments()
         except org_loaders.LoadError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"演示账号：新增 {accounts['created']} 个"
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             recorded = demo.record_problems()
             self.stdout.write(f"共性问题(待确认)：新增 {len(recorded.created)} 个，"
                               f"更新 {len(recorded.updated)} 个")
+            led_problems = demo.seed_leader_problems()
+            self.stdout.write(f"领导包联：{led_units} 个单位，{led_problems} 个共性问题")
         self.stdout.write(f"完成，用时 {time.monotonic() - started:.1f} 秒。")
         self.print_accounts()
 

@@ -1,6 +1,6 @@
 /* Staff pages' small helpers (no framework, no inline script: the CSP allows 'self' only).
    - A unit picker's filter box narrows its <select> to the units whose name, code or group
-     contains the words typed.
+     contains the words typed (a multiple picker hides the others and keeps its choices).
    - A "select all" checkbox ticks every checkbox of the same name in its form. */
 (function () {
   "use strict";
@@ -11,9 +11,27 @@
     return text.indexOf(words) !== -1;
   }
 
+  // A multiple picker keeps its options and hides those that do not match, so what was
+  // chosen stays chosen (and submitted) while the list is narrowed.
+  function setUpMultipleFilter(input, select) {
+    input.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        var shown = 0;
+        Array.prototype.forEach.call(group.children, function (option) {
+          option.hidden = !matches(option, words, group.label);
+          if (!option.hidden) shown += 1;
+        });
+        group.hidden = shown === 0;
+      });
+    });
+  }
+
   function setUpFilter(input) {
     var select = document.getElementById(input.getAttribute("data-unit-filter"));
     if (!select) return;
+    if (select.multiple) return setUpMultipleFilter(input, select);
     var original = Array.prototype.map.call(select.children, function (node) {
       return node.cloneNode(true);
     });
