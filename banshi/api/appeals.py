@@ -178,7 +178,7 @@ PHOTO_CONTENT = {content_type: {"schema": {"type": "string", "format": "binary"}
                  for content_type in sorted({"image/heic"} | {t for t, _ in PHOTO_TYPES.values()})}
 
 
-PHOTO_HEADERS = {"Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}},
+PHOTO_HEADERS = {"Cache-Control": {"schema": {"type": "string"}, "description": "no-store"},
                  "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}}}
 
 
