@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core import signing
-from django.core.files.storage import Storage
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.urls import reverse
 from PIL import Image, UnidentifiedImageError
