@@ -237,6 +237,7 @@ API_OPS = {
     ("POST", "/appeals/track"): ("public", None),
     ("GET", "/appeals"): ("list", None),
     ("GET", "/appeals/{number}"): ("object", None),
+    ("GET", "/appeals/{number}/photos/{photo_id}"): ("photo", None),
     ("GET", "/units"): ("public", None), ("GET", "/regions"): ("public", None),
     ("GET", "/categories"): ("public", None), ("GET", "/aspects"): ("public", None),
 } | {("POST", f"/appeals/{{number}}/{action}"): ("action", body)
@@ -306,6 +307,28 @@ def _check_list(world, role, method, path):
     assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
 
 
+def _check_photos(world, role, method, path):
+    """Each appeal's photo: 200 (the bytes) where the role sees the appeal, 404 elsewhere —
+    also for a visible appeal's number with another appeal's photo; 401 without a token."""
+    w = world
+    rows = [(key, w.number(key), photo) for key, photo in w.photos.items()]
+    rows.append((None, w.number("dept"), w.photos["far"]))
+    for key, number, photo in rows:
+        target = path.replace("{number}", number).replace("{photo_id}", str(photo.pk))
+        response = api_call(w, role, method, target)
+        where = f"{method} {target} ({key or 'dept+far-photo'})"
+        if role == "anonymous":
+            assert response.status_code == 401, where
+        elif key is not None and key in SEES[role]:
+            assert response.status_code == 200, where
+            assert response["Content-Type"] == photo.content_type, where
+            with photo.file.open("rb") as stored:
+                assert b"".join(response.streaming_content) == stored.read(), where
+        else:
+            assert response.status_code == 404, f"{role}: {where} is not 404"
+            assert_no_leak(w, role, response.content.decode(), where)
+
+
 def _check_per_appeal(world, role, method, path, kind, body):
     for key in world.appeals:
         target = path.replace("{number}", world.number(key))
@@ -348,6 +371,8 @@ def test_api_operation(world, db, role, method, path):
         _check_own_token(world, role, method, path)
     elif kind == "problem action":
         _check_per_problem(world, role, method, path, body)
+    elif kind == "photo":
+        _check_photos(world, role, method, path)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
 

@@ -66,12 +66,19 @@ def test_unreadable_json_is_400_in_the_error_shape(d):
     ("/api/v1/appeals/track", "get", {"400", "404", "422", "429"}),
     ("/api/v1/appeals/track", "post", {"400", "404", "422", "429"}),
     ("/api/v1/appeals/{number}", "get", {"400", "401", "404"}),
+    ("/api/v1/appeals/{number}/photos/{photo_id}", "get", {"200", "400", "401", "404", "422"}),
     ("/api/v1/appeals/{number}/dispatch", "post", {"400", "401", "403", "404", "409", "422"}),
     ("/api/v1/appeals/{number}/feedback", "post", {"400", "404", "409", "422", "429"}),
     ("/api/v1/auth/token", "post", {"400", "401", "422", "429"}),
 ])
 def test_error_codes_are_documented_where_they_happen(doc, path, method, codes):
     assert codes <= set(doc["paths"][path][method]["responses"])
+
+
+def test_the_photo_endpoint_documents_its_image_types_and_headers(doc):
+    ok = doc["paths"]["/api/v1/appeals/{number}/photos/{photo_id}"]["get"]["responses"]["200"]
+    assert set(ok["content"]) == {"image/jpeg", "image/png", "image/webp", "image/heic"}
+    assert set(ok["headers"]) == {"Cache-Control", "X-Content-Type-Options"}
 
 
 def test_required_strings_have_min_length(doc):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.views.decorators.cache import never_cache
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
@@ -21,7 +21,7 @@ from banshi.appeals.access import access_appeal, normalise_code, track_appeal
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.filters import LedgerFilter
 from banshi.appeals.models import Appeal, Aspect, Category
-from banshi.appeals.photos import resident_url
+from banshi.appeals.photos import PHOTO_TYPES, resident_url
 from banshi.appeals.public import own_photos, public_reply, public_timeline, reply_photos
 from banshi.appeals.transitions import APPEAL
 from banshi.org.models import Region, Unit
@@ -171,6 +171,31 @@ def _querydict(data: dict) -> QueryDict:
             summary="一件诉求的详情、流转记录和督办")
 def get_appeal(request, number: str):
     return detail(request.user, access_appeal(request.user, number))
+
+
+# The photo's bytes, in the type it was stored with (checked by content on upload).
+PHOTO_CONTENT = {content_type: {"schema": {"type": "string", "format": "binary"}}
+                 for content_type in sorted({"image/heic"} | {t for t, _ in PHOTO_TYPES.values()})}
+
+
+PHOTO_HEADERS = {"Cache-Control": {"schema": {"type": "string"}, "description": "no-store"},
+                 "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}}}
+
+
+@router.get("/{number}/photos/{photo_id}", response=STAFF | {404: s.Error}, auth=bearer,
+            openapi_extra={"responses": {"200": {"description": "照片", "content": PHOTO_CONTENT,
+                                                 "headers": PHOTO_HEADERS}}},
+            summary="一张照片(诉求详情 photos[].url)；诉求或照片不存在、无权查看都返回 404")
+def get_photo(request, number: str, photo_id: int):
+    """The photo's bytes for staff who may open the appeal (the same check as its detail);
+    the photo must be one of that appeal's. Never cached, never sniffed as another type."""
+    photo = access_appeal(request.user, number).attachments.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404("照片不存在")
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post(

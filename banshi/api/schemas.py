@@ -219,7 +219,8 @@ class PhotoOut(Schema):
     public: bool = Field(description="群众可见")
     content_type: str
     size: int
-    url: str = Field(description="工作人员网页登录后可打开的地址")
+    url: str = Field(description="照片本身(GET，带令牌；同诉求详情的权限)")
+    web_url: str = Field(description="工作人员网页登录后可打开的地址")
 
 
 class ProgressOut(Schema):

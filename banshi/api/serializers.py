@@ -43,7 +43,8 @@ def appeal_out(user, appeal: Appeal) -> dict:
 def photo_out(appeal: Appeal, photo: Attachment) -> dict:
     return {"id": photo.pk, "kind": photo.kind, "public": photo.public,
             "content_type": photo.content_type, "size": photo.size,
-            "url": reverse("web:photo", args=[appeal.number, photo.pk])}
+            "url": reverse("api:get_photo", args=[appeal.number, photo.pk]),
+            "web_url": reverse("web:photo", args=[appeal.number, photo.pk])}
 
 
 def appeal_detail(user, appeal: Appeal) -> dict:

@@ -10,10 +10,14 @@ can be altered or guessed, and a photo residents may not see has no link that wo
 
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image, UnidentifiedImageError
 
@@ -55,16 +59,47 @@ def check_photos(photos: Sequence[Photo], field: str = "photos") -> list[Checked
     return [(data, *sniff_photo(data, name, field)) for name, data in photos]
 
 
+# The files written inside the innermost photo_transaction() block, to delete on failure.
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("photo_files", default=None)
+
+
+@contextmanager
+def photo_transaction() -> Iterator[None]:
+    """The transaction of an action that stores photos: if the block raises (the action is
+    refused, or fails after the photos were written), the rows roll back and the files
+    save_photos wrote are deleted, so no stray file stays under the data directory. Files
+    of a block that succeeds inside an outer photo_transaction() go with the outer one."""
+    written: list[tuple[Storage, str]] = []
+    outer = _written.get()
+    token = _written.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
+    if outer is not None:
+        outer.extend(written)
+
+
 def save_photos(appeal: Appeal, photos: Iterable[CheckedPhoto], *, kind: str,
                 event: AppealEvent | None, public: bool) -> list[Attachment]:
     """Store checked photos with the event they came with; call inside the action's
-    transaction (a failed action leaves no row; a stray file is harmless)."""
+    photo_transaction() (a failed action leaves neither row nor file)."""
+    written = _written.get()
+    if written is None:
+        raise RuntimeError("save_photos() runs inside an action's photo_transaction()")
     saved = []
     for data, content_type, extension in photos:
         attachment = Attachment(appeal=appeal, kind=kind, event=event, public=public,
                                 content_type=content_type, extension=extension,
                                 size=len(data), sha256=hashlib.sha256(data).hexdigest())
-        attachment.file.save(f"photo.{extension}", ContentFile(data), save=True)
+        attachment.file.save(f"photo.{extension}", ContentFile(data), save=False)
+        written.append((attachment.file.storage, attachment.file.name))
+        attachment.save()
         saved.append(attachment)
     return saved
 

@@ -40,10 +40,36 @@ def public_note(event: AppealEvent) -> str | None:
     return _PHRASES.get(event.action)
 
 
-def _photos_by_event(appeal: Appeal) -> dict[int | None, list[Attachment]]:
+# The resolve event of an appeal answered with another's answer (merged into it) lists the
+# ids of that answer's resident-visible photos under this key: the follower's resident sees
+# them with the reply, stored once with the appeal that was answered.
+ANSWER_PHOTOS = "answer_photos"
+
+
+def answer_photo_ids(appeal: Appeal) -> list[int]:
+    """Ids of the resident-visible photos of the appeal's current answer: those of its last
+    答复 (once it reached the resident), or those it was answered with as a follower."""
+    answer = appeal.events.filter(action=Action.RESOLVE).order_by("-at", "-id").first()
+    if answer is None:
+        return []
+    if ANSWER_PHOTOS in answer.data:
+        return [int(pk) for pk in answer.data[ANSWER_PHOTOS]]
+    return list(answer.attachments.for_resident().order_by("id").values_list("pk", flat=True))
+
+
+def _photos_by_event(appeal: Appeal, events: list[AppealEvent]
+                     ) -> dict[int | None, list[Attachment]]:
+    """The resident-visible photos per event: the appeal's own, and for an answer it got as
+    a follower those of the answer it followed."""
     grouped: dict[int | None, list[Attachment]] = defaultdict(list)
     for photo in appeal.attachments.for_resident().order_by("id"):
         grouped[photo.event_id].append(photo)
+    linked = {e.pk: e.data[ANSWER_PHOTOS] for e in events if e.data.get(ANSWER_PHOTOS)}
+    if linked:
+        wanted = {pk for ids in linked.values() for pk in ids}
+        found = Attachment.objects.for_resident().in_bulk(wanted)
+        for event_id, ids in linked.items():
+            grouped[event_id] += [found[pk] for pk in ids if pk in found]
     return grouped
 
 
@@ -51,9 +77,10 @@ def public_timeline(appeal: Appeal) -> list[dict]:
     """[{at, state, state_label, note, kind, photos}] for the resident's tracking page and
     API, in time order. `kind` is "progress" for a public progress note, "answer" for an
     answer that reached the resident, "" otherwise; `photos` are those that came with it
-    (an answer approved by 审核 carries the photos of the answer it approved)."""
-    events = appeal.events.select_related("unit").order_by("at", "id")
-    photos = _photos_by_event(appeal)
+    (an answer approved by 审核 carries the photos of the answer it approved; the answer of
+    an appeal merged into another carries the public photos of the other's answer)."""
+    events = list(appeal.events.select_related("unit").order_by("at", "id"))
+    photos = _photos_by_event(appeal, events)
     timeline, awaiting_review = [], None
     for event in events:
         if event.action == Action.RESOLVE and event.to_state == State.PENDING_REVIEW:

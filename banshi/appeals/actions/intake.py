@@ -16,7 +16,7 @@ from banshi.org.models import Region
 from .. import limits, validators
 from ..choices import Action, Channel, PhotoKind, State
 from ..models import Appeal, Aspect, Category, DailyCounter, hash_query_code
-from ..photos import check_photos, save_photos
+from ..photos import check_photos, photo_transaction, save_photos
 from .base import InvalidInput, NotPermitted, record, require_text
 from .chain import route_new_appeal
 
@@ -94,7 +94,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                "address": _clean_contact(address, "address", "地址", limits.ADDRESS_MAX)}
     checked = check_photos(photos or [])
     code = new_query_code()
-    with transaction.atomic():
+    with photo_transaction():
         appeal = Appeal.objects.create(
             number=next_number(timezone.localdate(now)),
             query_code_hash=hash_query_code(code),

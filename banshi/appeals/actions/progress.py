@@ -4,12 +4,11 @@ file and, when it says so, for the resident's tracking page. No state changes.""
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from ..choices import Action, PhotoKind
 from ..limits import NOTE_MAX
 from ..models import Appeal
-from ..photos import Photo, check_photos, save_photos
+from ..photos import Photo, check_photos, photo_transaction, save_photos
 from ..transitions import APPEAL
 from .base import locked, record, require_text
 
@@ -21,7 +20,7 @@ def add_progress(appeal: Appeal, *, actor: User, note: str, public: bool,
     tracking; otherwise only staff who may open the case do."""
     note = require_text(note, "note", "办理进展", NOTE_MAX)
     checked = check_photos(photos)
-    with transaction.atomic():
+    with photo_transaction():
         appeal = locked(appeal)
         APPEAL.check("progress", actor, appeal)
         event = record(appeal, Action.PROGRESS, actor=actor, from_state=appeal.state,

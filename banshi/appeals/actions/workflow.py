@@ -13,7 +13,8 @@ from .. import deadlines
 from ..choices import Action, ExtensionStatus, PhotoKind, Rating, State, TriageSource
 from ..limits import NOTE_MAX, REPLY_MAX
 from ..models import Appeal, Aspect, Category, DeadlinePolicy
-from ..photos import Photo, check_photos, save_photos
+from ..photos import Photo, check_photos, photo_transaction, save_photos
+from ..public import ANSWER_PHOTOS, answer_photo_ids
 from ..transitions import APPEAL
 from .base import (
     EventData,
@@ -169,7 +170,7 @@ def resolve(appeal: Appeal, *, actor: User, reply: str, photos: Sequence[Photo] 
     answers (审核): then the answer and its photos reach the resident on approval."""
     reply = require_text(reply, "reply", "答复内容", REPLY_MAX)
     checked = check_photos(photos)
-    with transaction.atomic():
+    with photo_transaction():
         appeal = locked(appeal)
         APPEAL.check("resolve", actor, appeal)
         reviewer = appeal.delegated_by
@@ -291,31 +292,40 @@ def merge(appeal: Appeal, *, actor: User, into: Appeal, note: str = "") -> Appea
 # ---------- answering: an answer reaches every appeal merged into the one answered ----------
 
 def answer(appeal: Appeal, *, actor: User | None, reply: str, unit: Unit | None, note: str,
-           now: dt.datetime, data: EventData) -> list[str]:
+           now: dt.datetime, data: EventData, photos: Sequence[int] = ()) -> list[str]:
     """Move one locked appeal to `resolved` with `reply` (a problem's or another appeal's
-    answer); then those merged into it. Returns the numbers answered."""
+    answer, whose resident-visible photos are `photos`: linked, not copied); then those
+    merged into it. Returns the numbers answered."""
     before = appeal.state
     appeal.state = State.RESOLVED
     appeal.reply = reply
     appeal.resolved_at = now
     appeal.unit = unit or appeal.unit
     appeal.save()
+    shared = {ANSWER_PHOTOS: list(photos)} if photos else {}
     record(appeal, Action.RESOLVE, actor=actor, from_state=before, unit=appeal.unit,
-           note=note, data=data)
-    return [appeal.number] + answer_merged(appeal, actor=actor, reply=reply, unit=unit, now=now)
+           note=note, data={**data, **shared})
+    return [appeal.number] + answer_merged(appeal, actor=actor, reply=reply, unit=unit, now=now,
+                                           photos=photos)
 
 
 def answer_merged(appeal: Appeal, *, actor: User | None, reply: str, unit: Unit | None,
-                  now: dt.datetime | None = None) -> list[str]:
+                  now: dt.datetime | None = None, photos: Sequence[int] | None = None
+                  ) -> list[str]:
     """Answer every appeal merged into `appeal` (and, in turn, those merged into them)
-    with the same reply: each gets its own resolve event and can be rated by its resident.
-    Call inside the transaction that resolved `appeal`; returns the numbers answered."""
+    with the same reply and the resident-visible photos of `appeal`'s answer (`photos`,
+    looked up when not given): each gets its own resolve event and can be rated by its
+    resident. Call inside the transaction that resolved `appeal`; returns the numbers."""
     now = now or timezone.now()
-    followers = (Appeal.objects.select_for_update()
-                 .filter(merged_into=appeal, state=State.MERGED).order_by("collected_at", "id"))
+    followers = list(Appeal.objects.select_for_update()
+                     .filter(merged_into=appeal, state=State.MERGED)
+                     .order_by("collected_at", "id"))
+    if not followers:
+        return []
+    photos = answer_photo_ids(appeal) if photos is None else photos
     answered: list[str] = []
     for follower in followers:
         answered += answer(follower, actor=actor, reply=reply, unit=unit, now=now,
                            note=f"随诉求{appeal.number}统一答复：{reply}",
-                           data={"via_appeal": appeal.number})
+                           data={"via_appeal": appeal.number}, photos=photos)
     return answered
