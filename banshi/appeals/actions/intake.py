@@ -17,7 +17,7 @@ from banshi.org import permissions
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region
 
-from .. import limits, validators
+from .. import clock, limits, validators
 from ..choices import Action, Channel, State
 from ..models import Appeal, Aspect, Attachment, Category, DailyCounter, hash_query_code
 from .base import InvalidInput, NotPermitted, record, require_text
@@ -118,7 +118,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
         raise NotPermitted("当前账号不能录入诉求")
     if region is not None and region.level != RegionLevel.COMMUNITY:
         raise InvalidInput("请选择社区(村)", "region_code")
-    now = timezone.now()
+    now = clock.now()
     collected_at = _clean_collected_at(collected_at, now)
     contact = {"contact_name": _clean_contact(contact_name, "contact_name", "姓名",
                                               limits.NAME_MAX),

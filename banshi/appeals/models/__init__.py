@@ -16,12 +16,14 @@ from .appeal import (
     photo_path,
 )
 from .calendar import HolidayNotice, StatutoryDay
+from .history import HistoricalLoad
 from .problem import Milestone, Problem, ProblemEvent
 from .triage import AutoDispatchRule, RoutingRule, TriageModelVersion
 
 __all__ = [
     "Appeal", "AppealEvent", "AppealQuerySet", "Aspect", "Attachment", "AutoDispatchRule",
-    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HolidayNotice",
+    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HistoricalLoad",
+    "HolidayNotice",
     "Milestone", "Problem", "ProblemEvent", "RoutingRule", "StatutoryDay", "Supervision",
     "TriageModelVersion", "hash_query_code", "photo_path",
 ]

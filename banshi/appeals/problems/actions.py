@@ -14,10 +14,10 @@ from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 
 from banshi.org.models import Region, Unit
 
+from .. import clock
 from ..actions.base import (
     InvalidInput,
     TransitionNotAllowed,
@@ -122,7 +122,7 @@ def create_problem(*, actor: User, title: str, description: str = "",
     _check_unit(owner_unit)
     with transaction.atomic():
         problem = insert(Problem(status=ProblemStatus.OPEN, source=ProblemSource.MANUAL,
-                                  created_by=actor, **fields), timezone.localdate())
+                                  created_by=actor, **fields), clock.localdate())
         problem.regions.set(list(regions))
         record_problem(problem, ProblemAction.CREATE, actor=actor, note=title)
     return problem
@@ -202,7 +202,7 @@ def _link(appeal: Appeal, problem: Problem, *, actor: User, note: str = "") -> A
     appeal.save()
     # The unit no longer handles it alone: its pending extension request lapses.
     appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-        status=ExtensionStatus.REJECTED, decided_at=timezone.now())
+        status=ExtensionStatus.REJECTED, decided_at=clock.now())
     if appeal.region_id:
         problem.regions.add(appeal.region_id)
     _widen_period(problem, appeal.collected_at)
@@ -284,7 +284,7 @@ def add_milestone(problem: Problem, *, actor: User, title: str,
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("milestone", actor, problem)
-        now = timezone.now()
+        now = clock.now()
         milestone = Milestone.objects.create(
             problem=problem, title=title, due_date=due_date, progress=progress, note=note,
             done_at=now if progress == 100 else None, updated_at=now)
@@ -303,7 +303,7 @@ def update_milestone(milestone: Milestone, *, actor: User, progress: int,
         problem = locked(milestone.problem)
         PROBLEM.check("progress", actor, problem)
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-        before, now = milestone.progress, timezone.now()
+        before, now = milestone.progress, clock.now()
         milestone.progress = progress
         milestone.note = note or milestone.note
         milestone.updated_at = now
@@ -324,7 +324,7 @@ def resolve_problem(problem: Problem, *, actor: User, reply: str) -> Problem:
         PROBLEM.check("resolve", actor, problem)
         if problem.owner_unit_id is None:
             raise InvalidInput("请先指定牵头单位", "owner_unit")
-        now = timezone.now()
+        now = clock.now()
         problem.status = ProblemStatus.RESOLVED
         problem.reply, problem.resolved_at = reply, now
         problem.save()
