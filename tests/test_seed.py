@@ -150,6 +150,70 @@ def test_event_chains_are_consistent(seeded):
         assert previous == appeal.state
 
 
+def _late(appeals, when):
+    """Open cases with a deadline before `when`, worked out here from the deadlines alone."""
+    late = set()
+    for pk, state, response_due, handling_due in appeals.values_list(
+            "pk", "state", "response_due_at", "handling_due_at"):
+        if state == State.DISPATCHED and response_due and response_due < when:
+            late.add(pk)
+        if state in {State.DISPATCHED, State.IN_PROGRESS, State.PENDING_REVIEW} \
+                and handling_due and handling_due < when:
+            late.add(pk)
+    return late
+
+
+def test_the_timeline_follows_each_appeals_own_dates(seeded):
+    now = timezone.now()
+    appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
+    assert not AppealEvent.objects.filter(at__gt=now).exists()
+    old_closed = 0
+    for appeal in appeals.prefetch_related("events"):
+        events = sorted(appeal.events.all(), key=lambda e: e.pk)
+        times = [e.at for e in events]
+        assert times == sorted(times), appeal.number
+        assert times[0] >= appeal.collected_at, appeal.number
+        # The number is that of the day it was entered, not of the seeding.
+        assert appeal.number[2:10] == f"{timezone.localtime(times[0]):%Y%m%d}"
+        if appeal.state == State.CLOSED and now - appeal.collected_at > dt.timedelta(days=60):
+            old_closed += 1  # answered and rated within weeks of its collection, not today
+            assert times[-1] - appeal.collected_at < dt.timedelta(days=40), appeal.number
+        if appeal.dispatched_at:
+            assert appeal.dispatched_at in times and appeal.dispatched_at >= appeal.collected_at
+    assert old_closed
+
+
+def test_overdue_means_a_deadline_passed_before_now(seeded):
+    from banshi.appeals.models import HistoricalLoad
+
+    appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
+    load = HistoricalLoad.objects.get()  # the sweep ran right after the load closed
+    flagged = set(appeals.filter(is_overdue=True).values_list("pk", flat=True))
+    assert flagged and flagged == _late(appeals, load.finished_at) == _late(appeals,
+                                                                          timezone.now())
+    assert len(flagged) < appeals.count() / 4
+    for appeal in appeals.filter(is_overdue=True):
+        assert appeal.state in {State.DISPATCHED, State.IN_PROGRESS, State.PENDING_REVIEW}
+        overdue = appeal.events.get(action=Action.OVERDUE)
+        assert overdue.at >= load.finished_at  # flagged by the real sweep, at the real time
+    future = appeals.filter(handling_due_at__gt=timezone.now()).exclude(
+        state=State.DISPATCHED, response_due_at__lt=timezone.now())
+    assert future.exists() and not future.filter(is_overdue=True).exists()
+
+
+def test_the_demo_timeline_is_one_recorded_historical_load(seeded):
+    from banshi.appeals.models import HistoricalLoad
+
+    load = HistoricalLoad.objects.get()
+    assert load.reason == demo.HISTORY_REASON and load.run_by.startswith("banshi seed-demo")
+    assert load.finished_at is not None
+    past = AppealEvent.objects.filter(at__lt=load.started_at - dt.timedelta(minutes=5))
+    assert load.events == past.count() > 150
+    assert not past.filter(at__lt=load.not_before).exists()
+    seed()
+    assert HistoricalLoad.objects.count() == 1  # a second run loads nothing
+
+
 @pytest.mark.slow
 def test_returns_and_reopens_are_recorded(db):
     seed(appeals=200)

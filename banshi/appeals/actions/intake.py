@@ -143,6 +143,9 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             aspect=aspect,
             likes=max(0, likes),
         )
+        if clock.replaying():  # 录入时间 follows a historical load's replayed clock
+            Appeal.objects.filter(pk=appeal.pk).update(created_at=now)
+            appeal.created_at = now
         for data, content_type, extension in checked:
             attachment = Attachment(appeal=appeal, content_type=content_type, extension=extension,
                                     size=len(data), sha256=hashlib.sha256(data).hexdigest())
