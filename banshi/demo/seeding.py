@@ -33,7 +33,6 @@ from banshi.org.models import Region, Staff, Unit
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "banshi-demo"  # noqa: S105 - the documented demo password
 DEMO_PREFIX = "demo-"
-DAYS = 120
 MIN_APPEALS = 20
 
 
@@ -87,14 +86,18 @@ CHANNEL_WEIGHTS = {
 DESK_CHANNELS = {Channel.HOTLINE, Channel.PLATFORM}  # entered by the district's desk
 ANONYMOUS_CHANNELS = {Channel.OPINION_BOX, Channel.SURVEY}
 
-# Share of each final state; the rest are closed. Younger appeals are further from done:
-# the plan gives the newest collection dates to the states with the lowest freshness.
+# Share of each final state; the rest are closed.
 OUTCOME_SHARES = {
     State.SUBMITTED: .07, State.DISPATCHED: .07, State.RETURNED: .03, State.IN_PROGRESS: .12,
     State.RESOLVED: .08, State.MERGED: .04, State.INVALID: .03,
 }
-FRESHNESS = {State.SUBMITTED: 0, State.DISPATCHED: .1, State.RETURNED: .2,
-             State.IN_PROGRESS: .3, State.RESOLVED: .4}
+# How long ago (days) an appeal with that final state was collected. Open cases are young, as
+# in a district that keeps its deadlines (24 hours to 接单, 10–15 working days to answer):
+# a few of them are past a deadline all the same, which the overdue sweep then flags.
+AGE_DAYS = {State.SUBMITTED: (0.02, 2), State.DISPATCHED: (0.05, 1.5),
+            State.RETURNED: (0.5, 8), State.IN_PROGRESS: (1, 18), State.RESOLVED: (3, 30),
+            State.MERGED: (0.5, 15)}  # a duplicate of a case still open (merged, not answered)
+CLOSED_AGE_DAYS = (4, 120)  # closed and invalid: the whole campaign so far
 # Community and street cases are the campaign's daily bread: drawn more often.
 LOCAL_WEIGHT = {"community": 3, "street": 2}
 # Hours between the steps of an appeal's life (low, high), drawn uniformly; a step never goes
@@ -227,13 +230,10 @@ def make_plan(n: int, rng: random.Random) -> list[tuple[State, dt.datetime]]:
     """(final state, collected_at) per appeal, oldest first."""
     counts = {state: max(1, round(share * n)) for state, share in OUTCOME_SHARES.items()}
     counts[State.CLOSED] = n - sum(counts.values())
-    outcomes = [state for state, count in counts.items() for _ in range(count)]
-    outcomes.sort(key=lambda state: FRESHNESS.get(state, .6) + rng.random())
     now = timezone.now()
-    ages = sorted(rng.uniform(0.02, DAYS) for _ in range(n))
-    plan = [(state, now - dt.timedelta(days=age)) for state, age in zip(outcomes, ages,
-                                                                         strict=True)]
-    return plan[::-1]
+    plan = [(state, now - dt.timedelta(days=rng.uniform(*AGE_DAYS.get(state, CLOSED_AGE_DAYS))))
+            for state, count in counts.items() for _ in range(count)]
+    return sorted(plan, key=lambda item: item[1])
 
 
 def make_channels(n: int, rng: random.Random) -> list[Channel]:
@@ -427,11 +427,11 @@ class Story:
         # An open original keeps the duplicate 已合并 until the original is answered (merging
         # into an answered appeal answers the duplicate at once).
         open_states = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED}
-        targets = ([(a, t, p) for a, t, p in self.done if a.state in open_states]
-                   or [(a, t, p) for a, t, p in self.done if a.state != State.INVALID])
-        earlier = [item for item in targets if item[0].collected_at <= collected_at]
-        nearby = [item for item in earlier if item[2].street == place.street]
-        target, template, _ = self.rng.choice(nearby or earlier or targets)
+        usable = [item for item in self.done if item[0].state != State.INVALID]
+        earlier = [item for item in usable if item[0].collected_at <= collected_at]
+        targets = [item for item in earlier if item[0].state in open_states] or earlier or usable
+        nearby = [item for item in targets if item[2].street == place.street]
+        target, template, _ = self.rng.choice(nearby or targets)
         appeal = self.submit(number, template, place, channel, collected_at)
         self.step("merge")
         actions.merge(appeal, actor=self.dispatcher, into=target, note="同一问题，合并办理")
