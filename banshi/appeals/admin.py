@@ -53,8 +53,8 @@ class StampedAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(StampedAdmin):
-    list_display = ["category", "region", "unit", "note", "updated_by", "updated_at"]
-    list_editable = ["unit", "note"]
+    list_display = ["category", "region", "unit", "keywords", "note", "updated_by", "updated_at"]
+    list_editable = ["unit", "keywords", "note"]
     list_filter = ["category__level"]
     search_fields = ["category__path_name", "region__name", "unit__name"]
     autocomplete_fields = ["category", "region", "unit"]

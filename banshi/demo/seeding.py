@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from banshi.appeals import actions, clock, loaders
 from banshi.appeals.choices import Channel, Rating, State, Urgency
-from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy
+from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy, RoutingRule
+from banshi.demo import routing
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import Role, UnitKind
 from banshi.org.loaders import LoadError, read_rows
@@ -38,14 +39,16 @@ MIN_APPEALS = 20
 
 
 def load_reference_data() -> list[tuple[str, int, Counter]]:
-    """The district's regions, units, taxonomy, aspects and deadlines from the packaged
-    files (idempotent); [(what, how many now, {created, updated})]."""
+    """The district's regions, units, taxonomy, aspects, deadlines and routing rules (from
+    the departments' duties, banshi.demo.routing) from the packaged files (idempotent);
+    [(what, how many now, {created, updated})]."""
     steps = [
         ("行政区划", org_loaders.load_regions, Region),
         ("承办单位", org_loaders.load_units, Unit),
         ("诉求分类", loaders.load_taxonomy, Category),
         ("办实事方向", loaders.load_aspects, Aspect),
         ("办理时限", loaders.load_deadline_policies, DeadlinePolicy),
+        ("派单规则(据单位职责)", routing.load_routing_rules, RoutingRule),
     ]
     return [(label, model._default_manager.count(), counts)
             for label, load, model in steps for counts in [load()]]
