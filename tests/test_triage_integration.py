@@ -107,11 +107,14 @@ def test_suggestion_is_stored_after_submit_through_the_task(
     assert appeal.suggestion_model == version.version
     assert appeal.suggestion["model"] == version.version
     top = appeal.suggestion["categories"]
-    assert [c["name"] for c in top][0] == CITY and len(top) == 3
-    assert top[0]["code"] == d.cat_city.code and top[0]["p"] >= top[1]["p"] >= top[2]["p"]
+    assert [c["name"] for c in top][0] == CITY and 1 <= len(top) <= 3
+    assert top[0]["code"] == d.cat_city.code
+    assert [c["p"] for c in top] == sorted((c["p"] for c in top), reverse=True)
+    assert all(c["p"] >= suggest.SHOWN_FLOOR for c in top)  # less likely: no suggestion
     assert appeal.suggested_category == d.cat_city
     assert appeal.suggestion_confidence == pytest.approx(top[0]["p"])
-    assert 1 / 3 < appeal.suggestion_confidence <= 1.0
+    # Tempered by the ~36 training texts over 3 classes: at most (36 + 1) / (36 + 3).
+    assert 1 / 3 < appeal.suggestion_confidence < 0.96
     assert appeal.state == State.SUBMITTED  # suggesting changes nothing else
     assert appeal.events.count() == 1
 

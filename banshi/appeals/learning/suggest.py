@@ -10,7 +10,8 @@ Two rules keep the suggestion honest, whatever the model says:
   confirmed appeals (BANSHI_TRIAGE_MIN_EXAMPLES, 10 by default); the case page says so;
 - the confidence shown is the calibrated probability tempered by the training-set size
   (banshi.triage.classify.temper: a model trained on 71 appeals cannot say more than ~84%),
-  and a percentage is never shown above 99% or as 0% (`confidence_text`).
+  and a percentage is never shown above 99% or as 0% (`confidence_text`); a category below
+  5% is no suggestion.
 
 The unit comes from these sources, most trusted first:
 - the editable routing table (RoutingRule): a rule whose keywords the appeal names, inside
@@ -66,6 +67,7 @@ def active_models() -> tuple[str, dict] | None:
 
 
 DISPLAY_MAX = 0.99
+SHOWN_FLOOR = 0.05  # a category less likely than this is no suggestion
 
 
 def min_examples() -> int:
@@ -86,12 +88,14 @@ def confidence_text(p: object) -> str:
 
 def ranked_labels(model, text: str, k: int = TOP_K) -> list[tuple[str, float]]:
     """The k likeliest labels the model has enough confirmed examples of, with tempered
-    probabilities; none for a model that does not say how many examples it had."""
+    probabilities of at least SHOWN_FLOOR; none for a model that does not say how many
+    examples it had."""
     counts = model.class_counts()
     enough = min_examples()
     probabilities = model.tempered([text])[0]
     ranked = sorted(zip(model.labels, probabilities, strict=True), key=lambda lp: -lp[1])
-    return [(label, float(p)) for label, p in ranked if counts.get(label, 0) >= enough][:k]
+    return [(label, float(p)) for label, p in ranked
+            if counts.get(label, 0) >= enough and p >= SHOWN_FLOOR][:k]
 
 
 def _categories(ranked: list[tuple[str, float]], level: int) -> list[dict]:
