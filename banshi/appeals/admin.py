@@ -9,6 +9,7 @@ from .models import (
     AutoDispatchRule,
     Category,
     DeadlinePolicy,
+    HistoricalLoad,
     HolidayNotice,
     RoutingRule,
     StatutoryDay,
@@ -178,3 +179,20 @@ class StatutoryDayAdmin(RecomputingAdmin):
         before = {form.initial["date"].year} if change and form.initial.get("date") else set()
         super().save_model(request, obj, form, change)
         self._recompute(request, before | obj.years())
+
+
+@admin.register(HistoricalLoad)
+class HistoricalLoadAdmin(admin.ModelAdmin):
+    """历史补录记录: read only, as the database keeps them (banshi.appeals.clock)."""
+
+    list_display = ["started_at", "reason", "run_by", "not_before", "events", "finished_at"]
+    search_fields = ["reason", "run_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

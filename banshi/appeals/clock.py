@@ -63,9 +63,12 @@ class Replay:
         _replayed.set(None)
 
 
-def _last_ids() -> dict[type, int]:
+EVENT_MODELS: tuple[type[AppealEvent] | type[ProblemEvent], ...] = (AppealEvent, ProblemEvent)
+
+
+def _last_ids() -> dict[type[AppealEvent] | type[ProblemEvent], int]:
     return {model: model._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
-            for model in (AppealEvent, ProblemEvent)}
+            for model in EVENT_MODELS}
 
 
 @contextmanager

@@ -49,7 +49,7 @@ def best_match(leaf: Category, duties: list[Duty]) -> tuple[Duty, list[str]] | N
     lineage = leaf.lineage()
     best: tuple[int, Duty, list[str]] | None = None
     for duty in duties:
-        score, words = 0, []
+        score, words = 0, list[str]()
         for word in duty.keywords:
             hits = [WEIGHT_BY_LEVEL[c.level] + len(word) for c in lineage if word in c.name]
             if hits:

@@ -179,8 +179,10 @@ def keyword_units(text: str, region, root: Category | None) -> tuple[list[dict],
         if words:
             found.append((max(words, key=len), rule))
     found.sort(key=lambda item: (-len(item[0]), item[1].category.code))
-    seen: set[int] = set()
-    found = [(w, r) for w, r in found if not (r.unit_id in seen or seen.add(r.unit_id))]
+    first: dict[int, tuple[str, RoutingRule]] = {}  # one rule per unit: its longest word
+    for word, rule in found:
+        first.setdefault(rule.unit_id, (word, rule))
+    found = list(first.values())
     prefix = f"{root.path_name}/" if root is not None else None
     inside = [_rule_item(r, w) for w, r in found
               if prefix and r.category.path_name.startswith(prefix)]
