@@ -244,6 +244,9 @@ BANSHI_TRACK_RATE = os.environ.get("BANSHI_TRACK_RATE", "300/h")
 BANSHI_DEVICE_TRACK_RATE = os.environ.get("BANSHI_DEVICE_TRACK_RATE", "30/h")
 BANSHI_RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 BANSHI_SWEEP_MINUTES = envint("BANSHI_SWEEP_MINUTES", 5)
+# A category is suggested only when the model learnt it from at least this many confirmed
+# appeals (banshi.appeals.learning.suggest.min_examples).
+BANSHI_TRIAGE_MIN_EXAMPLES = max(1, envint("BANSHI_TRIAGE_MIN_EXAMPLES", 10))
 
 # Login lockout (django-axes): the same policy on /login/, /admin/login/ and
 # POST /api/v1/auth/token; see banshi/org/lockout.py.

@@ -133,3 +133,97 @@ def test_committed_events_stay_and_the_test_database_is_still_flushed(d):
         AppealEvent._base_manager.filter(appeal=appeal)._raw_delete(connection.alias)
     assert AppealEvent.objects.filter(appeal=appeal, note="篡改").count() == 0
     assert AppealEvent.objects.filter(appeal=appeal).count() == 2
+
+
+# ------------------------------------------------------ 历史补录: the one permitted path
+
+def test_a_historical_load_writes_past_events_through_the_actions_on_the_record(d):
+    from banshi.appeals.clock import historical_load
+    from banshi.appeals.models import HistoricalLoad
+
+    past = timezone.now() - dt.timedelta(days=60)
+    with historical_load(reason="测试：补录旧台账", run_by="pytest",
+                         not_before=past - dt.timedelta(days=1)) as replay:
+        replay.at(past)
+        appeal = dispatched(d)
+        replay.at(past + dt.timedelta(hours=3))
+        appeal = actions.accept(appeal, actor=d.cgj_staff)
+    times = list(appeal.events.order_by("pk").values_list("at", flat=True))
+    assert times[0] == past and times[-1] == past + dt.timedelta(hours=3)
+    assert times == sorted(times)
+    appeal.refresh_from_db()
+    assert appeal.dispatched_at == past and appeal.accepted_at == times[-1]
+    assert appeal.handling_due_at < timezone.now()  # counted from the replayed dispatch
+    load = HistoricalLoad.objects.get()
+    assert (load.reason, load.run_by, load.events) == ("测试：补录旧台账", "pytest", len(times))
+    assert load.finished_at is not None
+    if connection.vendor == "postgresql":
+        assert load.xact  # filled in by the database
+    # The load is over: the clock is real again and the guard refuses back-dating again.
+    assert actions.accept(dispatched(d), actor=d.cgj_staff).events.last().at > past
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        AppealEvent.objects.bulk_create([_new_event(AppealEvent, {AppealEvent: appeal.events
+                                                                  .first()}, past)])
+
+
+def test_a_historical_load_keeps_to_its_earliest_date_and_never_writes_the_future(logs):
+    from banshi.appeals.clock import historical_load
+
+    earliest = timezone.now() - dt.timedelta(days=30)
+    with historical_load(reason="测试", run_by="pytest", not_before=earliest) as replay:
+        with pytest.raises(ValueError):
+            replay.at(earliest - dt.timedelta(days=1))
+        with pytest.raises(ValueError):
+            replay.at(timezone.now() + dt.timedelta(hours=1))
+        # The database keeps to the earliest date too, whatever the application asks.
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+            AppealEvent.objects.bulk_create(
+                [_new_event(AppealEvent, logs, earliest - dt.timedelta(days=2))])
+        AppealEvent.objects.bulk_create(
+            [_new_event(AppealEvent, logs, earliest + dt.timedelta(days=2))])
+
+
+def test_historical_loads_do_not_nest_and_need_a_reason(db):
+    from banshi.appeals.clock import historical_load
+
+    with pytest.raises(ValueError), historical_load(reason=" ", run_by="pytest",
+                                                    not_before=timezone.now()):
+        pass
+    with historical_load(reason="外层", run_by="pytest", not_before=timezone.now()), \
+            pytest.raises(RuntimeError), \
+            historical_load(reason="内层", run_by="pytest", not_before=timezone.now()):
+        pass
+
+
+def test_the_record_of_historical_loads_cannot_be_removed_or_rewritten(db):
+    from banshi.appeals.clock import historical_load
+    from banshi.appeals.models import HistoricalLoad
+
+    with historical_load(reason="测试", run_by="pytest", not_before=timezone.now()):
+        pass
+    load = HistoricalLoad.objects.get()
+    table = connection.ops.quote_name(HistoricalLoad._meta.db_table)
+    for sql, params in [(f"DELETE FROM {table}", []),  # noqa: S608
+                        (f"UPDATE {table} SET reason = %s", ["篡改"]),  # noqa: S608
+                        (f"UPDATE {table} SET finished_at = NULL", [])]:  # noqa: S608
+        with pytest.raises(IntegrityError, match="audit record"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    assert HistoricalLoad.objects.get().reason == load.reason == "测试"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_an_open_permit_serves_only_its_own_transaction(d):
+    """A permit row committed open (by hand: historical_load never commits one) is the
+    record of it; on PostgreSQL it permits nothing to any later transaction."""
+    from banshi.appeals.models import HistoricalLoad
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no transaction id: its permit is closed in the same transaction")
+    appeal = dispatched(d)
+    past = timezone.now() - dt.timedelta(days=3)
+    HistoricalLoad.objects.create(reason="手工插入", run_by="pytest",
+                                  not_before=past - dt.timedelta(days=1))
+    event = _new_event(AppealEvent, {AppealEvent: appeal.events.first()}, past)
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        event.save()

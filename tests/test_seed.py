@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from banshi.appeals import loaders
 from banshi.appeals.choices import Action, Channel, Rating, State
+from banshi.appeals.learning import suggest
 from banshi.appeals.models import (
     Appeal,
     AppealEvent,
@@ -148,6 +149,70 @@ def test_event_chains_are_consistent(seeded):
             assert event.from_state == previous, (appeal.number, event.action)
             previous = event.to_state
         assert previous == appeal.state
+
+
+def _late(appeals, when):
+    """Open cases with a deadline before `when`, worked out here from the deadlines alone."""
+    late = set()
+    for pk, state, response_due, handling_due in appeals.values_list(
+            "pk", "state", "response_due_at", "handling_due_at"):
+        if state == State.DISPATCHED and response_due and response_due < when:
+            late.add(pk)
+        if state in {State.DISPATCHED, State.IN_PROGRESS, State.PENDING_REVIEW} \
+                and handling_due and handling_due < when:
+            late.add(pk)
+    return late
+
+
+def test_the_timeline_follows_each_appeals_own_dates(seeded):
+    now = timezone.now()
+    appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
+    assert not AppealEvent.objects.filter(at__gt=now).exists()
+    old_closed = 0
+    for appeal in appeals.prefetch_related("events"):
+        events = sorted(appeal.events.all(), key=lambda e: e.pk)
+        times = [e.at for e in events]
+        assert times == sorted(times), appeal.number
+        assert times[0] >= appeal.collected_at, appeal.number
+        # The number is that of the day it was entered, not of the seeding.
+        assert appeal.number[2:10] == f"{timezone.localtime(times[0]):%Y%m%d}"
+        if appeal.state == State.CLOSED and now - appeal.collected_at > dt.timedelta(days=60):
+            old_closed += 1  # answered and rated within weeks of its collection, not today
+            assert times[-1] - appeal.collected_at < dt.timedelta(days=40), appeal.number
+        if appeal.dispatched_at:
+            assert appeal.dispatched_at in times and appeal.dispatched_at >= appeal.collected_at
+    assert old_closed
+
+
+def test_overdue_means_a_deadline_passed_before_now(seeded):
+    from banshi.appeals.models import HistoricalLoad
+
+    appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
+    load = HistoricalLoad.objects.get()  # the sweep ran right after the load closed
+    flagged = set(appeals.filter(is_overdue=True).values_list("pk", flat=True))
+    assert flagged and flagged == _late(appeals, load.finished_at) == _late(appeals,
+                                                                          timezone.now())
+    assert len(flagged) < appeals.count() / 4
+    for appeal in appeals.filter(is_overdue=True):
+        assert appeal.state in {State.DISPATCHED, State.IN_PROGRESS, State.PENDING_REVIEW}
+        overdue = appeal.events.get(action=Action.OVERDUE)
+        assert overdue.at >= load.finished_at  # flagged by the real sweep, at the real time
+    future = appeals.filter(handling_due_at__gt=timezone.now()).exclude(
+        state=State.DISPATCHED, response_due_at__lt=timezone.now())
+    assert future.exists() and not future.filter(is_overdue=True).exists()
+
+
+def test_the_demo_timeline_is_one_recorded_historical_load(seeded):
+    from banshi.appeals.models import HistoricalLoad
+
+    load = HistoricalLoad.objects.get()
+    assert load.reason == demo.HISTORY_REASON and load.run_by.startswith("banshi seed-demo")
+    assert load.finished_at is not None
+    past = AppealEvent.objects.filter(at__lt=load.started_at - dt.timedelta(minutes=5))
+    assert load.events == past.count() > 150
+    assert not past.filter(at__lt=load.not_before).exists()
+    seed()
+    assert HistoricalLoad.objects.count() == 1  # a second run loads nothing
 
 
 @pytest.mark.slow
@@ -348,3 +413,78 @@ def test_the_demo_leader_has_units_and_problems_in_baolian(seeded):
         assert led.filter(pk=order.appeal_id).exists()
     assert "领导包联：11 个单位，3 个共性问题" in seed()  # a second run keeps them
     assert LeaderAssignmentChange.objects.filter(leader=leader).count() == 2
+
+
+# ------------------------------------------------ routing from duties, honest suggestions
+
+def rule_unit(path: str) -> str:
+    from banshi.appeals.models import RoutingRule
+
+    return RoutingRule.objects.get(category__path_name=path, region=None).unit.code
+
+
+def test_the_routing_table_follows_the_departments_duties(seeded):
+    assert rule_unit("教育文体/体育健身/健身器材") == "tyj"
+    assert rule_unit("教育文体/体育健身") == "tyj"
+    assert rule_unit("商贸旅游/市场监管/食品安全") == "scjgj"
+    assert rule_unit("商贸旅游") == "scjgj"
+    assert rule_unit("商贸旅游/商业网点/菜市场建设") == "swuj"  # 菜市场 beats 市场
+    assert rule_unit("政法/消防安全/电动车楼道充电") == "xfdd"
+    assert rule_unit("城乡建设/市政设施/路灯照明") == "cgj"
+    assert rule_unit("民政/优抚安置/退役军人服务") == "tyjrj"
+    assert rule_unit("劳动和社会保障/社会保险/医疗保险") == "ybj"
+
+
+def test_a_named_duty_routes_an_appeal_whatever_the_first_level(seeded):
+    community = Region.objects.filter(level=RegionLevel.COMMUNITY).first()
+    sport = Category.objects.get(path_name="教育文体")
+    trade = Category.objects.get(path_name="商贸旅游")
+    text = "小区健身器材坏了好久没人修，漫步机的踏板掉了"
+    units = suggest.unit_suggestions([sport], community, text)
+    assert units[0]["code"] == "tyj" and "健身器材" in units[0]["reason"]
+    # Even when the model took it for 商贸旅游, the 体育局 is offered, after that category's own.
+    codes = [u["code"] for u in suggest.unit_suggestions([trade], community, text)]
+    assert codes[:2] == ["scjgj", "tyj"]
+    food = suggest.unit_suggestions([trade], community, "饭店后厨卫生太差，食品安全没保障")
+    assert food[0]["code"] == "scjgj"
+
+
+def test_an_administrators_rule_is_kept_when_the_demo_is_seeded_again(seeded):
+    from banshi.appeals.models import RoutingRule
+
+    rule = RoutingRule.objects.get(category__path_name="教育文体/体育健身/健身器材", region=None)
+    rule.unit, rule.note = Unit.objects.get(code="wglj"), "管理员改派"
+    rule.save()
+    count = RoutingRule.objects.count()
+    assert "派单规则(据单位职责)：共" in seed()
+    assert RoutingRule.objects.count() == count
+    assert rule_unit("教育文体/体育健身/健身器材") == "wglj"
+
+
+def test_suggestions_on_the_demo_are_plausible_and_not_over_sure(seeded, settings, tmp_path):
+    from banshi.appeals import actions
+    from banshi.appeals.learning.suggest import active_models
+    from banshi.appeals.learning.training import train_and_register
+
+    settings.DATA_DIR = tmp_path
+    train_and_register()
+    model = active_models()[1][1]
+    counts = model.class_counts()
+    appeals = list(Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)[:40])
+    for enough in (demo_min := suggest.min_examples(), 3):
+        settings.BANSHI_TRIAGE_MIN_EXAMPLES = enough
+        chips = []
+        for appeal in appeals:
+            found = suggest.suggest(appeal)
+            assert found["min_examples"] == enough
+            assert all(counts[c["name"]] >= enough for c in found["categories"])
+            assert all(suggest.SHOWN_FLOOR <= c["p"] < 0.99 for c in found["categories"])
+            chips.append(" / ".join(f"{c['name']} {suggest.confidence_text(c['p'])}"
+                                    for c in found["categories"]))
+        assert not any("100%" in chip or " 0%" in chip for chip in chips)
+    assert any(chips), f"with {demo_min} the small demo model may suggest nothing; with 3 some"
+    gym, _ = actions.submit_appeal(
+        title="小区健身器材坏了没人修",
+        content="小区里的健身器材好几件都坏了，单杠也晃，请来修一修。",
+        region=Region.objects.filter(level=RegionLevel.COMMUNITY).first(), route=False)
+    assert "tyj" in [u["code"] for u in suggest.suggest(gym)["units"][:2]]

@@ -46,8 +46,11 @@ def edu(d):
 
 @pytest.fixture(autouse=True)
 def models_dir(settings, tmp_path):
-    """Every test keeps the versions it trains in its own directory."""
+    """Every test keeps the versions it trains in its own directory. The ledgers here hold 15
+    appeals per class (about 12 train): every class may be suggested from 5 on (the default
+    rule is tested in test_suggestions_honest.py)."""
     settings.DATA_DIR = tmp_path
+    settings.BANSHI_TRIAGE_MIN_EXAMPLES = 5
     return tmp_path / "models" / "triage"
 
 
@@ -104,11 +107,14 @@ def test_suggestion_is_stored_after_submit_through_the_task(
     assert appeal.suggestion_model == version.version
     assert appeal.suggestion["model"] == version.version
     top = appeal.suggestion["categories"]
-    assert [c["name"] for c in top][0] == CITY and len(top) == 3
-    assert top[0]["code"] == d.cat_city.code and top[0]["p"] >= top[1]["p"] >= top[2]["p"]
+    assert [c["name"] for c in top][0] == CITY and 1 <= len(top) <= 3
+    assert top[0]["code"] == d.cat_city.code
+    assert [c["p"] for c in top] == sorted((c["p"] for c in top), reverse=True)
+    assert all(c["p"] >= suggest.SHOWN_FLOOR for c in top)  # less likely: no suggestion
     assert appeal.suggested_category == d.cat_city
     assert appeal.suggestion_confidence == pytest.approx(top[0]["p"])
-    assert 1 / 3 < appeal.suggestion_confidence <= 1.0
+    # Tempered by the ~36 training texts over 3 classes: at most (36 + 1) / (36 + 3).
+    assert 1 / 3 < appeal.suggestion_confidence < 0.96
     assert appeal.state == State.SUBMITTED  # suggesting changes nothing else
     assert appeal.events.count() == 1
 
@@ -423,10 +429,11 @@ def test_activation_by_hand_follows_the_rule_unless_forced(
 
 
 def test_deeper_levels_are_trained_when_the_ledger_has_enough_examples(
-        d, edu, models_dir, monkeypatch, django_capture_on_commit_callbacks):
+        d, edu, models_dir, monkeypatch, settings, django_capture_on_commit_callbacks):
     from banshi.appeals.learning import training
 
     monkeypatch.setattr(training, "MIN_PER_CLASS", 2)
+    settings.BANSHI_TRIAGE_MIN_EXAMPLES = 2
     road = Category.objects.create(code="0102", name="道路", level=2, parent=d.cat_city)
     ledger = build_ledger(d, edu, resolve=False)
     for appeal in ledger[CITY][7:]:  # 7 stay 市政管理/路灯, 8 become 道路

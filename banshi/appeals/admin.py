@@ -12,6 +12,7 @@ from .models import (
     AutoDispatchRule,
     Category,
     DeadlinePolicy,
+    HistoricalLoad,
     HolidayNotice,
     Problem,
     RoutingRule,
@@ -57,8 +58,8 @@ class StampedAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(StampedAdmin):
-    list_display = ["category", "region", "unit", "note", "updated_by", "updated_at"]
-    list_editable = ["unit", "note"]
+    list_display = ["category", "region", "unit", "keywords", "note", "updated_by", "updated_at"]
+    list_editable = ["unit", "keywords", "note"]
     list_filter = ["category__level"]
     search_fields = ["category__path_name", "region__name", "unit__name"]
     autocomplete_fields = ["category", "region", "unit"]
@@ -244,3 +245,20 @@ class LeaderAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # clear the units and problems instead, so the change is logged
+
+
+@admin.register(HistoricalLoad)
+class HistoricalLoadAdmin(admin.ModelAdmin):
+    """历史补录记录: read only, as the database keeps them (banshi.appeals.clock)."""
+
+    list_display = ["started_at", "reason", "run_by", "not_before", "events", "finished_at"]
+    search_fields = ["reason", "run_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,12 +1,17 @@
 """Demo data for `banshi seed-demo`: an account for every role and unit, and a few hundred
 appeals driven through the real actions, so every state, event and board has rows.
 
-Everything follows from the seed. Actions stamp their events with the current time and
-events are append-only, so event times are the seeding time; `collected_at` spreads the
-appeals over the last ~120 days.
+Everything follows from the seed. `collected_at` spreads the appeals over the last ~120 days,
+and each appeal's life follows its own dates: the appeals are told inside one historical load
+(banshi.appeals.clock.historical_load, recorded with its reason and who ran it), whose clock
+steps through each appeal's submit, dispatch, accept, answer and rating at plausible intervals
+after its collection, never past the present. Deadlines are counted from those dates by the
+actions themselves. The overdue sweep then runs at the real time, so 超期 means a deadline
+really passed; the leader's 督办 of those cases happens now.
 """
 
 import datetime as dt
+import getpass
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -17,10 +22,18 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from banshi.appeals import actions, loaders
+from banshi.appeals import actions, clock, loaders
 from banshi.appeals.choices import Channel, ProblemStatus, Rating, State, Urgency
-from banshi.appeals.models import Appeal, Aspect, Category, DeadlinePolicy, Problem
+from banshi.appeals.models import (
+    Appeal,
+    Aspect,
+    Category,
+    DeadlinePolicy,
+    Problem,
+    RoutingRule,
+)
 from banshi.appeals.permissions import may_supervise
+from banshi.demo import routing
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import Role, UnitKind
 from banshi.org.loaders import LoadError, read_rows
@@ -29,20 +42,21 @@ from banshi.org.models import LeaderAssignment, Region, Staff, Unit
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "banshi-demo"  # noqa: S105 - the documented demo password
 DEMO_PREFIX = "demo-"
-DAYS = 120
 MIN_APPEALS = 20
 
 
 
 def load_reference_data() -> list[tuple[str, int, Counter]]:
-    """The district's regions, units, taxonomy, aspects and deadlines from the packaged
-    files (idempotent); [(what, how many now, {created, updated})]."""
+    """The district's regions, units, taxonomy, aspects, deadlines and routing rules (from
+    the departments' duties, banshi.demo.routing) from the packaged files (idempotent);
+    [(what, how many now, {created, updated})]."""
     steps = [
         ("行政区划", org_loaders.load_regions, Region),
         ("承办单位", org_loaders.load_units, Unit),
         ("诉求分类", loaders.load_taxonomy, Category),
         ("办实事方向", loaders.load_aspects, Aspect),
         ("办理时限", loaders.load_deadline_policies, DeadlinePolicy),
+        ("派单规则(据单位职责)", routing.load_routing_rules, RoutingRule),
     ]
     return [(label, model._default_manager.count(), counts)
             for label, load, model in steps for counts in [load()]]
@@ -83,17 +97,29 @@ CHANNEL_WEIGHTS = {
 DESK_CHANNELS = {Channel.HOTLINE, Channel.PLATFORM}  # entered by the district's desk
 ANONYMOUS_CHANNELS = {Channel.OPINION_BOX, Channel.SURVEY}
 
-# Share of each final state; the rest are closed. Younger appeals are further from done:
-# the plan gives the newest collection dates to the states with the lowest freshness.
+# Share of each final state; the rest are closed.
 OUTCOME_SHARES = {
     State.SUBMITTED: .07, State.DISPATCHED: .07, State.RETURNED: .03, State.IN_PROGRESS: .12,
     State.RESOLVED: .08, State.MERGED: .04, State.INVALID: .03,
 }
-FRESHNESS = {State.SUBMITTED: 0, State.DISPATCHED: .1, State.RETURNED: .2,
-             State.IN_PROGRESS: .3, State.RESOLVED: .4}
+# How long ago (days) an appeal with that final state was collected. Open cases are young, as
+# in a district that keeps its deadlines (24 hours to 接单, 10–15 working days to answer):
+# a few of them are past a deadline all the same, which the overdue sweep then flags.
+AGE_DAYS = {State.SUBMITTED: (0.02, 2), State.DISPATCHED: (0.05, 1.5),
+            State.RETURNED: (0.5, 8), State.IN_PROGRESS: (1, 18), State.RESOLVED: (3, 30),
+            State.MERGED: (0.5, 15)}  # a duplicate of a case still open (merged, not answered)
+CLOSED_AGE_DAYS = (4, 120)  # closed and invalid: the whole campaign so far
 # Community and street cases are the campaign's daily bread: drawn more often.
 LOCAL_WEIGHT = {"community": 3, "street": 2}
-OVERDUE_LOOKAHEAD = dt.timedelta(hours=5)  # urgent cases not accepted in time
+# Hours between the steps of an appeal's life (low, high), drawn uniformly; a step never goes
+# past the present (Timeline.step).
+HOURS = {
+    "entry": (0.5, 30), "dispatch": (0.5, 20), "accept": (0.3, 8), "return": (2, 48),
+    "escalate": (4, 48), "extend": (24, 96), "decide": (2, 24), "supervise": (24, 96),
+    "answer_order": (4, 48), "resolve": (30, 200), "feedback": (12, 96), "redo": (48, 200),
+    "merge": (1, 30), "delegate": (2, 24),
+}
+HISTORY_REASON = "演示数据：按每条演示诉求自身的日期补录其办理过程"
 
 INVALID_REASONS = [
     "重复提交，与已受理诉求内容相同", "内容为广告信息，无实际诉求",
@@ -247,13 +273,10 @@ def make_plan(n: int, rng: random.Random) -> list[tuple[State, dt.datetime]]:
     """(final state, collected_at) per appeal, oldest first."""
     counts = {state: max(1, round(share * n)) for state, share in OUTCOME_SHARES.items()}
     counts[State.CLOSED] = n - sum(counts.values())
-    outcomes = [state for state, count in counts.items() for _ in range(count)]
-    outcomes.sort(key=lambda state: FRESHNESS.get(state, .6) + rng.random())
     now = timezone.now()
-    ages = sorted(rng.uniform(0.02, DAYS) for _ in range(n))
-    plan = [(state, now - dt.timedelta(days=age)) for state, age in zip(outcomes, ages,
-                                                                         strict=True)]
-    return plan[::-1]
+    plan = [(state, now - dt.timedelta(days=rng.uniform(*AGE_DAYS.get(state, CLOSED_AGE_DAYS))))
+            for state, count in counts.items() for _ in range(count)]
+    return sorted(plan, key=lambda item: item[1])
 
 
 def make_channels(n: int, rng: random.Random) -> list[Channel]:
@@ -266,11 +289,31 @@ def make_channels(n: int, rng: random.Random) -> list[Channel]:
 
 # ---------------------------------------------------------------------------- the story
 
-class Story:
-    """Drives one appeal after another to its planned state with the real actions."""
+class Timeline:
+    """One appeal's clock in the historical load: it starts at the appeal's collection and
+    steps forward, a random number of hours at a time, never reaching the present (a step
+    that would go past it goes halfway there)."""
 
-    def __init__(self, rng: random.Random):
-        self.rng = rng
+    def __init__(self, replay: clock.Replay, rng: random.Random, start: dt.datetime,
+                 limit: dt.datetime):
+        self.replay, self.rng, self.at, self.limit = replay, rng, start, limit
+        replay.at(start)
+
+    def step(self, kind: str) -> dt.datetime:
+        low, high = HOURS[kind]
+        gap = dt.timedelta(hours=self.rng.uniform(low, high))
+        self.at += min(gap, (self.limit - self.at) / 2)
+        return self.replay.at(self.at)
+
+
+class Story:
+    """Drives one appeal after another to its planned state with the real actions, each on
+    its own timeline."""
+
+    def __init__(self, rng: random.Random, replay: clock.Replay):
+        self.rng, self.replay = rng, replay
+        self.limit = timezone.now() - dt.timedelta(minutes=1)
+        self.time: Timeline | None = None
         self.templates = load_templates()
         self.urgent = [t for t in self.templates if t.urgency != Urgency.NORMAL]
         self.places = load_places()
@@ -323,10 +366,20 @@ class Story:
     def handler(self, appeal: Appeal):
         return self.staff[appeal.unit.code]
 
+    def begin(self, start: dt.datetime) -> None:
+        self.time = Timeline(self.replay, self.rng, start, self.limit)
+
+    def step(self, kind: str) -> None:
+        assert self.time is not None, "begin() an appeal's timeline first"
+        self.time.step(kind)
+
     # steps
 
     def submit(self, number: int, template: Template, place: Place, channel: str,
                collected_at: dt.datetime) -> Appeal:
+        self.begin(collected_at)
+        if channel != Channel.ONLINE_FORM:  # a worker enters it after collecting it
+            self.step("entry")
         appeal, _code = actions.submit_appeal(
             title=template.title, content=template.content, channel=channel,
             region=place.region, collected_at=collected_at,
@@ -336,6 +389,7 @@ class Story:
         return appeal
 
     def dispatch(self, appeal: Appeal, template: Template, unit: Unit) -> Appeal:
+        self.step("dispatch")
         return actions.dispatch(appeal, actor=self.dispatcher, unit=unit,
                                 category=template.category, aspect=template.aspect,
                                 urgency=template.urgency)
@@ -345,43 +399,54 @@ class Story:
         right = self.unit_for(template, place)
         appeal = self.dispatch(appeal, template, self.wrong_unit(right, place))
         if self.rng.random() < .5:
+            self.step("accept")
             appeal = actions.accept(appeal, actor=self.handler(appeal))
         reason = f"经核实，该事项属于{right.name}职责范围，不属于本单位，请重新派单。"
+        self.step("return")
         return actions.return_(appeal, actor=self.handler(appeal), reason=reason)
 
     def accept(self, appeal: Appeal, template: Template) -> Appeal:
+        self.step("accept")
         appeal = actions.accept(appeal, actor=self.handler(appeal))
         if template.unit == "community" and (not self.escalated or self.rng.random() < .5):
             self.escalated += 1
+            self.step("escalate")
             appeal = actions.escalate(appeal, actor=self.handler(appeal),
                                       note=self.rng.choice(ESCALATION_NOTES))
+            self.step("accept")
             appeal = actions.accept(appeal, actor=self.handler(appeal), note="街道已接单")
         return appeal
 
     def extend(self, appeal: Appeal, decide: bool) -> Appeal:
+        self.step("extend")
         actions.request_extension(appeal, actor=self.handler(appeal),
                                   days=self.rng.choice([5, 7, 10]),
                                   reason=self.rng.choice(EXTENSION_REASONS))
         if decide:
+            self.step("decide")
             appeal = actions.decide_extension(appeal, actor=self.dispatcher,
                                               approve=self.rng.random() < .85)
         return appeal
 
     def supervise(self, appeal: Appeal, answer: bool) -> None:
-        due = timezone.localdate() + dt.timedelta(days=self.rng.randint(3, 10))
+        """督办 (at the clock's time: the timeline's, or now after the historical load)."""
+        due = clock.localdate() + dt.timedelta(days=self.rng.randint(3, 10))
         # the leader 督办s the cases of their 包联; the dispatcher the others
         who = self.leader if may_supervise(self.leader, appeal) else self.dispatcher
         actions.supervise(appeal, actor=who, due_date=due,
                           instruction=self.rng.choice(SUPERVISION_ORDERS))
         if answer:
+            self.step("answer_order")
             actions.answer_supervision(appeal, actor=self.handler(appeal),
                                        answer=self.rng.choice(SUPERVISION_ANSWERS))
 
     def resolve(self, appeal: Appeal, template: Template, again: bool = False) -> Appeal:
         reply = (REDO_PREFIX if again else "") + template.reply
+        self.step("redo" if again else "resolve")
         return actions.resolve(appeal, actor=self.handler(appeal), reply=reply)
 
     def feedback(self, appeal: Appeal, rating: str) -> Appeal:
+        self.step("feedback")
         return actions.record_feedback(appeal, actor=self.dispatcher, rating=rating,
                                        comment=self.rng.choice(COMMENTS[rating]))
 
@@ -407,12 +472,13 @@ class Story:
         # An open original keeps the duplicate 已合并 until the original is answered (merging
         # into an answered appeal answers the duplicate at once).
         open_states = {State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED}
-        targets = ([(a, t, p) for a, t, p in self.done if a.state in open_states]
-                   or [(a, t, p) for a, t, p in self.done if a.state != State.INVALID])
-        earlier = [item for item in targets if item[0].collected_at <= collected_at]
-        nearby = [item for item in earlier if item[2].street == place.street]
-        target, template, _ = self.rng.choice(nearby or earlier or targets)
+        usable = [item for item in self.done if item[0].state != State.INVALID]
+        earlier = [item for item in usable if item[0].collected_at <= collected_at]
+        targets = [item for item in earlier if item[0].state in open_states] or earlier or usable
+        nearby = [item for item in targets if item[2].street == place.street]
+        target, template, _ = self.rng.choice(nearby or targets)
         appeal = self.submit(number, template, place, channel, collected_at)
+        self.step("merge")
         actions.merge(appeal, actor=self.dispatcher, into=target, note="同一问题，合并办理")
 
     def handle(self, appeal: Appeal, template: Template, place: Place, outcome: str) -> Appeal:
@@ -420,6 +486,7 @@ class Story:
         if outcome == State.SUBMITTED:
             return appeal
         if outcome == State.INVALID:
+            self.step("dispatch")
             return actions.invalidate(appeal, actor=self.dispatcher,
                                       reason=rng.choice(INVALID_REASONS))
         if outcome == State.RETURNED or rng.random() < .07:
@@ -433,6 +500,7 @@ class Story:
         if rng.random() < .12:
             appeal = self.extend(appeal, decide=outcome != State.IN_PROGRESS or rng.random() < .5)
         if rng.random() < .1:
+            self.step("supervise")
             self.supervise(appeal, answer=outcome != State.IN_PROGRESS or rng.random() < .5)
         if outcome == State.IN_PROGRESS:
             if rng.random() < .2:  # answered, but the resident was not satisfied: 重新办理
@@ -461,11 +529,15 @@ class Story:
             community = appeal.unit.sub_units().filter(region=appeal.region).first()
             if community is None or community.code not in self.staff:
                 continue
+            self.begin(appeal.events.order_by("-at").values_list("at", flat=True)[0])
+            self.step("delegate")
             street_staff = self.handler(appeal)
             appeal = actions.delegate(appeal, actor=street_staff, unit=community,
                                       note="请社区上门核实，按期答复街道")
             if delegated == 0:
+                self.step("accept")
                 appeal = actions.accept(appeal, actor=self.handler(appeal))
+                self.step("resolve")
                 actions.resolve(appeal, actor=self.handler(appeal),
                                 reply="社区已上门核实并协调处理完毕，请街道审核。")
             delegated += 1
@@ -474,13 +546,24 @@ class Story:
         return delegated
 
     def chase_overdue(self) -> int:
-        """Let urgent cases nobody accepted fall overdue, and 督办 half of them."""
-        marked = actions.mark_overdue(now=timezone.now() + OVERDUE_LOOKAHEAD)
+        """After the historical load, at the real time: the overdue sweep flags the cases
+        whose deadline has passed, and the leader 督办s half of those nobody accepted."""
+        assert not clock.replaying(), "the sweep runs at the real time"
+        marked = actions.mark_overdue()
         late = Appeal.objects.filter(external_id__startswith=DEMO_PREFIX, is_overdue=True,
                                      state=State.DISPATCHED).order_by("pk")
         for appeal in list(late)[::2]:
             self.supervise(appeal, answer=False)
         return marked
+
+
+def who_runs() -> str:
+    """`banshi seed-demo` and the system account running it, for the historical load's record."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        account = "?"
+    return f"banshi seed-demo (系统账号 {account})"
 
 
 def demo_appeals_exist() -> bool:
@@ -495,16 +578,19 @@ def seed_appeals(n: int = 400, seed: int = 2021) -> Counter | None:
         return None
     rng = random.Random(seed)
     with transaction.atomic():
-        story = Story(rng)
         channels = make_channels(n, rng)
         plan = make_plan(n, rng)
         merged = [(i, c) for i, (state, c) in enumerate(plan, start=1) if state == State.MERGED]
-        for number, (outcome, collected_at) in enumerate(plan, start=1):
-            if outcome != State.MERGED:
-                story.tell(number, outcome, collected_at, channels[number - 1])
-        for number, collected_at in merged:  # duplicates need their original first
-            story.tell(number, State.MERGED, collected_at, channels[number - 1])
-        story.delegate_down()
+        earliest = min(collected_at for _state, collected_at in plan)
+        with clock.historical_load(reason=HISTORY_REASON, run_by=who_runs(),
+                                   not_before=earliest) as replay:
+            story = Story(rng, replay)
+            for number, (outcome, collected_at) in enumerate(plan, start=1):
+                if outcome != State.MERGED:
+                    story.tell(number, outcome, collected_at, channels[number - 1])
+            for number, collected_at in merged:  # duplicates need their original first
+                story.tell(number, State.MERGED, collected_at, channels[number - 1])
+            story.delegate_down()
         story.chase_overdue()
     states = Appeal.objects.filter(external_id__startswith=DEMO_PREFIX).values_list("state",
                                                                                     flat=True)

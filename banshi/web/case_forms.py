@@ -9,7 +9,7 @@ from django.utils import timezone
 from banshi.appeals import actions
 from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
 from banshi.appeals.choices import Rating, Urgency
-from banshi.appeals.learning.suggest import usable_units
+from banshi.appeals.learning.suggest import confidence_text, usable_units
 from banshi.appeals.limits import ANSWER_MAX, REPLY_MAX
 from banshi.appeals.models import Appeal, Aspect, Category
 from banshi.appeals.transitions import APPEAL
@@ -68,7 +68,7 @@ class DispatchForm(ActionForm):
         categories = suggestion.get("categories") or []
         if categories:
             self.fields["category"].help_text = "建议：" + " / ".join(
-                f"{c['name']} {c['p']:.0%}" for c in categories)
+                f"{c['name']} {confidence_text(c['p'])}" for c in categories)
         if self.appeal.suggested_category_id and not self.appeal.category_id:
             self.fields["category"].initial = self.appeal.suggested_category.code
 

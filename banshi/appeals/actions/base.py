@@ -6,11 +6,11 @@ from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
-from django.utils import timezone
 
 from banshi.org import permissions
 from banshi.org.models import Unit
 
+from .. import clock
 from ..errors import ActionError, InvalidInput, NotPermitted, TransitionNotAllowed
 from ..limits import REPLY_MAX
 from ..models import Appeal, AppealEvent, Problem, ProblemEvent
@@ -71,7 +71,7 @@ def record(appeal: Appeal, action: str, *, actor: User | None, from_state: str, 
     """The event row for a change already applied to `appeal`."""
     return _append(AppealEvent, actor=actor, label=label, appeal=appeal, action=action,
                    from_state=from_state, to_state=appeal.state, unit=unit, note=note,
-                   data=data or {})
+                   data=data or {}, at=clock.now())
 
 
 def record_problem(problem: Problem, action: str, *, actor: User | None, note: str = "",
@@ -79,4 +79,4 @@ def record_problem(problem: Problem, action: str, *, actor: User | None, note: s
                    at: dt.datetime | None = None) -> ProblemEvent:
     """The event row for a change already applied to `problem`."""
     return _append(ProblemEvent, actor=actor, label=label, problem=problem, action=action,
-                   note=note, data=data or {}, at=at or timezone.now())
+                   note=note, data=data or {}, at=at or clock.now())

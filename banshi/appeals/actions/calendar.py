@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from .. import deadlines
+from .. import clock, deadlines
 from ..choices import HANDLING_STATES, Action, ExtensionStatus
 from ..models import Appeal
 from .base import locked, record
@@ -62,15 +62,15 @@ def recompute_deadlines(years: Iterable[int], *, actor: User | None,
 
 def _recompute(appeal: Appeal, calendar: deadlines.Calendar, years: list[int], *,
                actor: User | None, label: str | None) -> bool:
-    clock = handling_clock(appeal)
+    start = handling_clock(appeal)
     old = appeal.handling_due_at
-    if clock is None or old is None or appeal.state not in HANDLING_STATES:
+    if start is None or old is None or appeal.state not in HANDLING_STATES:
         return False
-    new = deadlines.handling_deadline(*clock, calendar)
+    new = deadlines.handling_deadline(*start, calendar)
     if (new.due, new.estimated) == (old, appeal.deadline_estimated):
         return False
     appeal.handling_due_at, appeal.deadline_estimated = new
-    if new.due > timezone.now():
+    if new.due > clock.now():
         appeal.is_overdue = False  # the sweep flags it again if the new date passes
     appeal.save(update_fields=["handling_due_at", "deadline_estimated", "is_overdue"])
     record(appeal, Action.DEADLINE_RECOMPUTE, actor=actor, label=label,

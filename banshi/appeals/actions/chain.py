@@ -12,7 +12,7 @@ from django.utils import timezone
 from banshi.org.choices import RegionLevel, UnitKind
 from banshi.org.models import Unit
 
-from .. import deadlines
+from .. import clock, deadlines
 from ..choices import Action, State
 from ..limits import NOTE_MAX
 from ..models import Appeal
@@ -56,7 +56,7 @@ def _delegation_due(appeal: Appeal, due: dt.date | None) -> dt.date:
         if limit is None:
             raise InvalidInput("请填写转派办理期限", "due")
         return limit
-    if due < timezone.localdate():
+    if due < clock.localdate():
         raise InvalidInput("转派办理期限不能早于今天", "due")
     if limit is not None and due > limit:
         raise InvalidInput(f"转派办理期限不能晚于本单位的办理期限({limit:%Y-%m-%d})", "due")
@@ -80,7 +80,7 @@ def delegate(appeal: Appeal, *, actor: User, unit: Unit | None, note: str,
         due = _delegation_due(appeal, due)
         appeal.delegated_by, appeal.unit, appeal.delegation_due = holder, unit, due
         appeal.state = State.DISPATCHED
-        appeal.response_due_at = deadlines.response_due(timezone.now(), policy_for(appeal)[0])
+        appeal.response_due_at = deadlines.response_due(clock.now(), policy_for(appeal)[0])
         appeal.save()
         record(appeal, Action.DELEGATE, actor=actor, from_state=State.IN_PROGRESS, unit=unit,
                note=f"转派至{unit.name}，期限{due:%Y-%m-%d}：{note}",
@@ -101,7 +101,7 @@ def review(appeal: Appeal, *, actor: User, approve: bool, note: str = "") -> App
         reviewer = appeal.delegated_by
         if approve:
             appeal.state = State.RESOLVED
-            appeal.resolved_at = timezone.now()
+            appeal.resolved_at = clock.now()
             text = "审核通过，答复送达群众" + (f"：{note}" if note else "")
         else:
             appeal.state = State.IN_PROGRESS

@@ -4,9 +4,8 @@ import datetime as dt
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
-from .. import deadlines
+from .. import clock, deadlines
 from ..choices import HANDLING_STATES, Action, ExtensionStatus
 from ..limits import ANSWER_MAX, NOTE_MAX
 from ..models import Appeal, ExtensionRequest, Supervision
@@ -27,8 +26,8 @@ def request_extension(appeal: Appeal, *, actor: User, days: int, reason: str) ->
         appeal = locked(appeal)
         APPEAL.check("extend", actor, appeal)
         request = ExtensionRequest.objects.create(
-            appeal=appeal, days=days, reason=reason, requested_by=actor
-        )
+            appeal=appeal, days=days, reason=reason, requested_by=actor,
+            requested_at=clock.now())
         record(appeal, Action.EXTEND_REQUEST, actor=actor, from_state=appeal.state,
                unit=appeal.unit, note=f"申请延期{days}个工作日：{reason}",
                data={"request": request.pk, "days": days})
@@ -43,13 +42,13 @@ def decide_extension(appeal: Appeal, *, actor: User, approve: bool, note: str = 
         request = appeal.extension_requests.select_for_update().get(
             status=ExtensionStatus.PENDING)
         request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
-        request.decided_by, request.decided_at = actor, timezone.now()
+        request.decided_by, request.decided_at = actor, clock.now()
         request.save()
         if approve and appeal.handling_due_at:
             extended = deadlines.extended_deadline(appeal.handling_due_at, request.days)
             appeal.handling_due_at = extended.due
             appeal.deadline_estimated = appeal.deadline_estimated or extended.estimated
-            if appeal.handling_due_at > timezone.now() and appeal.state in HANDLING_STATES:
+            if appeal.handling_due_at > clock.now() and appeal.state in HANDLING_STATES:
                 appeal.is_overdue = False
             appeal.save()
         verdict = f"同意延期{request.days}个工作日" if approve else "不同意延期"
@@ -65,7 +64,7 @@ def supervise(appeal: Appeal, *, actor: User, instruction: str, due_date: dt.dat
     """督办: a leader's instruction with its own due date, shown to the unit until answered."""
     APPEAL.check_right("supervise", actor, appeal)
     instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
-    if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
+    if not isinstance(due_date, dt.date) or due_date < clock.localdate():
         raise InvalidInput("督办期限不能早于今天", "due_date")
     if problem := date_problem(due_date):
         raise InvalidInput(f"督办期限{problem}", "due_date")
@@ -73,8 +72,8 @@ def supervise(appeal: Appeal, *, actor: User, instruction: str, due_date: dt.dat
         appeal = locked(appeal)
         APPEAL.check("supervise", actor, appeal)
         order = Supervision.objects.create(
-            appeal=appeal, instruction=instruction, due_date=due_date, issued_by=actor
-        )
+            appeal=appeal, instruction=instruction, due_date=due_date, issued_by=actor,
+            issued_at=clock.now())
         record(appeal, Action.SUPERVISE, actor=actor, from_state=appeal.state, unit=appeal.unit,
                note=f"{instruction}(期限{due_date:%Y-%m-%d})",
                data={"supervision": order.pk, "due_date": due_date.isoformat()})
@@ -89,7 +88,7 @@ def answer_supervision(appeal: Appeal, *, actor: User, answer: str) -> Supervisi
         APPEAL.check("answer_supervision", actor, appeal)
         order = appeal.open_supervisions().select_for_update().first()
         assert order is not None, "the guard refuses an appeal without an open order"
-        order.answer, order.answered_by, order.answered_at = answer, actor, timezone.now()
+        order.answer, order.answered_by, order.answered_at = answer, actor, clock.now()
         order.save()
         record(appeal, Action.SUPERVISION_ANSWER, actor=actor, from_state=appeal.state,
                unit=appeal.unit, note=answer, data={"supervision": order.pk})
@@ -99,7 +98,7 @@ def answer_supervision(appeal: Appeal, *, actor: User, answer: str) -> Supervisi
 def mark_overdue(now: dt.datetime | None = None, batch: int = 500) -> int:
     """Flag open cases past a deadline; each row is claimed once by a conditional update,
     so two workers never both write its event. Returns how many were marked."""
-    now = now or timezone.now()
+    now = now or clock.now()
     marked = 0
     candidates = Appeal.objects.overdue_candidates(now).values_list("pk", flat=True)[:batch]
     for pk in list(candidates):

@@ -5,11 +5,10 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from banshi.org.models import Unit
 
-from .. import deadlines
+from .. import clock, deadlines
 from ..choices import Action, ExtensionStatus, PhotoKind, Rating, State, TriageSource
 from ..limits import NOTE_MAX, REPLY_MAX
 from ..models import Appeal, Aspect, Category, DeadlinePolicy
@@ -81,7 +80,7 @@ def _dispatch(appeal: Appeal, *, unit: Unit | None, actor: User | None,
         appeal.unit = unit
         appeal.delegated_by, appeal.delegation_due = None, None
         appeal.state = State.DISPATCHED
-        _start_clock(appeal, timezone.now())
+        _start_clock(appeal, clock.now())
         appeal.save()
         text = f"派至{unit.name}({unit.level_label})" + (f"：{note.strip()}" if note else "")
         record(appeal, Action.DISPATCH, actor=actor, from_state=before, unit=unit, note=text,
@@ -98,7 +97,7 @@ def accept(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
         APPEAL.check("accept", actor, appeal)
         appeal.state = State.IN_PROGRESS
         if appeal.delegated_by_id is None:  # a sub-unit's 接单 is not the case's response
-            appeal.accepted_at = timezone.now()
+            appeal.accepted_at = clock.now()
         appeal.save()
         record(appeal, Action.ACCEPT, actor=actor, from_state=State.DISPATCHED,
                unit=appeal.unit, note=note.strip())
@@ -123,7 +122,7 @@ def return_(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
         appeal.save()
         # The unit's own extension request goes with it; the next unit asks afresh.
         appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REJECTED, decided_at=timezone.now())
+            status=ExtensionStatus.REJECTED, decided_at=clock.now())
         record(appeal, Action.RETURN, actor=actor, from_state=before, unit=unit, note=reason)
     return appeal
 
@@ -137,7 +136,7 @@ def _return_up(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     appeal.unit, appeal.delegated_by, appeal.delegation_due = holder, None, None
     appeal.save()
     appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-        status=ExtensionStatus.REJECTED, decided_at=timezone.now())
+        status=ExtensionStatus.REJECTED, decided_at=clock.now())
     record(appeal, Action.RETURN, actor=actor, from_state=before, unit=unit,
            note=f"退回{holder.name}：{reason}", data={"to": holder.code})
     return appeal
@@ -157,7 +156,7 @@ def escalate(appeal: Appeal, *, actor: User, note: str) -> Appeal:
         appeal.state = State.DISPATCHED
         appeal.accepted_at = None
         # The receiving unit gets its own response period; the handling deadline stays.
-        appeal.response_due_at = deadlines.response_due(timezone.now(), policy_for(appeal)[0])
+        appeal.response_due_at = deadlines.response_due(clock.now(), policy_for(appeal)[0])
         appeal.save()
         record(appeal, Action.ESCALATE, actor=actor, from_state=before, unit=parent,
                note=f"上报至{parent.name}：{note}")
@@ -184,7 +183,7 @@ def resolve(appeal: Appeal, *, actor: User, reply: str, photos: Sequence[Photo] 
             save_photos(appeal, checked, kind=PhotoKind.ANSWER, event=event, public=False)
             return appeal
         appeal.state = State.RESOLVED
-        appeal.resolved_at = timezone.now()
+        appeal.resolved_at = clock.now()
         appeal.save()
         event = record(appeal, Action.RESOLVE, actor=actor, from_state=State.IN_PROGRESS,
                        unit=appeal.unit, note=reply, data={"photos": len(checked)})
@@ -219,7 +218,7 @@ def record_feedback(appeal: Appeal, *, rating: str, comment: str = "",
                    note=f"{label}：{comment}" if comment else label, data={"rating": rating})
             return _reopen(appeal, actor=actor, note="群众不满意，重新办理")
         appeal.state = State.CLOSED
-        appeal.closed_at = timezone.now()
+        appeal.closed_at = clock.now()
         appeal.save()
         record(appeal, Action.FEEDBACK, actor=actor, from_state=State.RESOLVED,
                note=f"{label}：{comment}" if comment else label, data={"rating": rating})
@@ -233,7 +232,7 @@ def _reopen(appeal: Appeal, *, actor: User | None, note: str) -> Appeal:
     appeal.resolved_at = appeal.closed_at = None
     _, days = policy_for(appeal)
     appeal.handling_due_at, appeal.deadline_estimated = deadlines.handling_deadline(
-        timezone.now(), days)
+        clock.now(), days)
     appeal.is_overdue = False
     appeal.save()
     record(appeal, Action.REOPEN, actor=actor, from_state=before, unit=appeal.unit, note=note)
@@ -256,7 +255,7 @@ def invalidate(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
         APPEAL.check("invalidate", actor, appeal)
         before = appeal.state
         appeal.state = State.INVALID
-        appeal.closed_at = timezone.now()
+        appeal.closed_at = clock.now()
         appeal.save()
         record(appeal, Action.INVALIDATE, actor=actor, from_state=before, note=reason)
     return appeal
@@ -316,7 +315,7 @@ def answer_merged(appeal: Appeal, *, actor: User | None, reply: str, unit: Unit 
     with the same reply and the resident-visible photos of `appeal`'s answer (`photos`,
     looked up when not given): each gets its own resolve event and can be rated by its
     resident. Call inside the transaction that resolved `appeal`; returns the numbers."""
-    now = now or timezone.now()
+    now = now or clock.now()
     followers = list(Appeal.objects.select_for_update()
                      .filter(merged_into=appeal, state=State.MERGED)
                      .order_by("collected_at", "id"))

@@ -5,9 +5,19 @@ model; `level2/` and `level3/` below it hold deeper models when the ledger had e
 confirmed examples to train them (their labels are category path names, "城乡建设/市政设施").
 Models are loaded once per process and reloaded when another version becomes active.
 
-The unit comes from two sources, most trusted first:
-- the editable routing table (RoutingRule): the rule of the most specific category wins,
-  then the most specific region (community, street, district, none);
+Two rules keep the suggestion honest, whatever the model says:
+- a category is suggested only when the model learnt it from at least `min_examples()`
+  confirmed appeals (BANSHI_TRIAGE_MIN_EXAMPLES, 10 by default); the case page says so;
+- the confidence shown is the calibrated probability tempered by the training-set size
+  (banshi.triage.classify.temper: a model trained on 71 appeals cannot say more than ~84%),
+  and a percentage is never shown above 99% or as 0% (`confidence_text`); a category below
+  5% is no suggestion.
+
+The unit comes from these sources, most trusted first:
+- the editable routing table (RoutingRule): a rule whose keywords the appeal names, inside
+  the suggested first-level category; then the rule of the most specific suggested category,
+  then the most specific region (community, street, district, none); then a rule whose
+  keywords the appeal names elsewhere;
 - what the ledger shows: resolved and closed appeals of the same category in the same street,
   counted per handling unit, explained as "类似诉求 37 件由 区城市管理局 办结".
 """
@@ -15,6 +25,7 @@ The unit comes from two sources, most trusted first:
 import threading
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from banshi.triage.text import join_title_content
@@ -53,6 +64,38 @@ def active_models() -> tuple[str, dict] | None:
             _cache["models"] = load_models(path)
             _cache["version"] = version
         return version, _cache["models"]
+
+
+DISPLAY_MAX = 0.99
+SHOWN_FLOOR = 0.05  # a category less likely than this is no suggestion
+
+
+def min_examples() -> int:
+    """Confirmed appeals a class needs before the model may suggest it."""
+    return int(settings.BANSHI_TRIAGE_MIN_EXAMPLES)
+
+
+def confidence_text(p: object) -> str:
+    """0.873 → "87%"; never "100%" nor "0%" (">99%" cannot be known, "<1%" is not nothing)."""
+    try:
+        value = float(p)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if value < 0.005:
+        return "<1%"
+    return f"{min(value, DISPLAY_MAX):.0%}"
+
+
+def ranked_labels(model, text: str, k: int = TOP_K) -> list[tuple[str, float]]:
+    """The k likeliest labels the model has enough confirmed examples of, with tempered
+    probabilities of at least SHOWN_FLOOR; none for a model that does not say how many
+    examples it had."""
+    counts = model.class_counts()
+    enough = min_examples()
+    probabilities = model.tempered([text])[0]
+    ranked = sorted(zip(model.labels, probabilities, strict=True), key=lambda lp: -lp[1])
+    return [(label, float(p)) for label, p in ranked
+            if counts.get(label, 0) >= enough and p >= SHOWN_FLOOR][:k]
 
 
 def _categories(ranked: list[tuple[str, float]], level: int) -> list[dict]:
@@ -98,24 +141,54 @@ def _region_chain(region) -> list:
     return chain
 
 
+def _rule_item(rule: RoutingRule, word: str = "") -> dict:
+    place = rule.region.name if rule.region else "全区"
+    named = f"(诉求提到“{word}”)" if word else ""
+    return {"code": rule.unit.code, "name": rule.unit.name, "score": 1.0,
+            "reason": f"派单规则：{rule.category.path_name} · {place}{named}"}
+
+
+def _rules_here(region):
+    regions = _region_chain(region)
+    return (RoutingRule.objects.filter(unit__is_active=True)
+            .filter(Q(region__isnull=True) | Q(region__in=regions))
+            .select_related("category", "region", "unit")), regions
+
+
 def rule_units(chain: list[Category], region) -> list[dict]:
     """Units from the routing table, most specific rule first."""
-    regions = _region_chain(region)
-    rules = (RoutingRule.objects.filter(category__in=chain, unit__is_active=True)
-             .filter(Q(region__isnull=True) | Q(region__in=regions))
-             .select_related("category", "region", "unit"))
+    rules, regions = _rules_here(region)
     depth = {r.pk: i for i, r in enumerate(regions)}
 
     def specificity(rule):
         place = depth.get(rule.region_id, len(regions))
         return (-rule.category.level, place)
 
-    def reason(rule) -> str:
-        place = rule.region.name if rule.region else "全区"
-        return f"派单规则：{rule.category.path_name} · {place}"
+    return [_rule_item(r) for r in sorted(rules.filter(category__in=chain), key=specificity)]
 
-    return [{"code": r.unit.code, "name": r.unit.name, "score": 1.0, "reason": reason(r)}
-            for r in sorted(rules, key=specificity)]
+
+def keyword_units(text: str, region, root: Category | None) -> tuple[list[dict], list[dict]]:
+    """Units of the rules whose keywords `text` names: (inside `root`'s categories, elsewhere),
+    the longest word first."""
+    if not text:
+        return [], []
+    rules, _ = _rules_here(region)
+    found = []
+    for rule in rules.exclude(keywords=""):
+        words = [w for w in rule.keyword_list() if w in text]
+        if words:
+            found.append((max(words, key=len), rule))
+    found.sort(key=lambda item: (-len(item[0]), item[1].category.code))
+    first: dict[int, tuple[str, RoutingRule]] = {}  # one rule per unit: its longest word
+    for word, rule in found:
+        first.setdefault(rule.unit_id, (word, rule))
+    found = list(first.values())
+    prefix = f"{root.path_name}/" if root is not None else None
+    inside = [_rule_item(r, w) for w, r in found
+              if prefix and r.category.path_name.startswith(prefix)]
+    outside = [_rule_item(r, w) for w, r in found
+               if not (prefix and r.category.path_name.startswith(prefix))]
+    return inside, outside
 
 
 def ledger_units(chain: list[Category], region) -> list[dict]:
@@ -141,14 +214,18 @@ def ledger_units(chain: list[Category], region) -> list[dict]:
     return []
 
 
-def unit_suggestions(chain: list[Category], region) -> list[dict]:
-    """Rules first, then the ledger; one entry per unit with every reason that names it."""
+def unit_suggestions(chain: list[Category], region, text: str = "") -> list[dict]:
+    """Rules first (those the text names inside the suggested category, the category's own,
+    those the text names elsewhere), then the ledger; one entry per unit with every reason
+    that names it."""
+    named_inside, named_elsewhere = keyword_units(text, region, chain[0] if chain else None)
     merged: dict[str, dict] = {}
-    for item in rule_units(chain, region) + ledger_units(chain, region):
-        if item["code"] in merged:
-            merged[item["code"]]["reason"] += "；" + item["reason"]
-        else:
+    for item in (named_inside + rule_units(chain, region) + named_elsewhere
+                 + ledger_units(chain, region)):
+        if item["code"] not in merged:
             merged[item["code"]] = dict(item)
+        elif item["reason"] not in merged[item["code"]]["reason"]:
+            merged[item["code"]]["reason"] += "；" + item["reason"]
     return list(merged.values())[:MAX_UNITS]
 
 
@@ -170,8 +247,10 @@ def suggest(appeal: Appeal) -> dict | None:
     suggestion: dict = {"model": version}
     for level, model in sorted(models.items()):
         key = "categories" if level == 1 else f"level{level}"
-        suggestion[key] = _categories(model.top_k([text], k=TOP_K)[0], level)
+        suggestion[key] = _categories(ranked_labels(model, text), level)
+    suggestion["n_train"] = int(models[1].meta.get("n_train", 0))
+    suggestion["min_examples"] = min_examples()
     chain = suggested_chain(suggestion)
     suggestion["category"] = chain[-1].code if chain else None
-    suggestion["units"] = unit_suggestions(chain, appeal.region) if chain else []
+    suggestion["units"] = unit_suggestions(chain, appeal.region, text)
     return suggestion

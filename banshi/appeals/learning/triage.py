@@ -10,10 +10,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from banshi.org.models import Unit
 
+from .. import clock
 from ..actions.base import TransitionNotAllowed, locked, record
 from ..actions.workflow import _dispatch
 from ..choices import Action, ExtensionStatus, State, TriageSource
@@ -105,7 +105,7 @@ def undo_auto_dispatch(appeal: Appeal, *, actor: User, note: str = "") -> Appeal
         appeal.is_overdue = False
         appeal.save()
         appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REJECTED, decided_at=timezone.now())
+            status=ExtensionStatus.REJECTED, decided_at=clock.now())
         text = f"撤销派至{unit.name}的自动派单" + (f"：{note.strip()}" if note.strip() else "")
         record(appeal, Action.UNDO_DISPATCH, actor=actor, from_state=State.DISPATCHED,
                unit=unit, note=text, data={"model": data.get("model")})

@@ -2,16 +2,19 @@
 
 Triggers on appeals_appealevent and appeals_problemevent refuse every UPDATE and DELETE,
 and an INSERT whose `at` lies more than BACKDATE_TOLERANCE before the database's clock
-(PostgreSQL: the transaction's start, `now()`; SQLite: the statement's time). Nothing in
-Banshi writes a back-dated event: actions stamp events with the current time, imports and
-the demo included (an imported appeal keeps its 收到时间 in `collected_at`, not in events).
+(PostgreSQL: the transaction's start, `now()`; SQLite: the statement's time). Actions stamp
+events with the current time, imports included (an imported appeal keeps its 收到时间 in
+`collected_at`, not in events). The one exception is a deliberate, audited 历史补录 (the demo
+district's timeline): migration 0012_historical_loads re-installs the back-dating guard so
+that an open HistoricalLoad row of the same transaction permits it (banshi.appeals.clock).
 
 Left possible on purpose: emptying a whole table with TRUNCATE on PostgreSQL (what
 `flush` and the test runner do; the table owner can also drop a trigger). The tests re-create
 the SQLite DELETE triggers around their flush (tests/conftest.py).
 
 SQLite drops a table's triggers when a migration rebuilds that table (any AlterField on it):
-such a migration must run INSTALL[vendor] again; tests/test_event_guard.py fails otherwise.
+such a migration must run INSTALL[vendor] again, then 0012_historical_loads.INSTALL[vendor]
+(the guard as it is now); tests/test_event_guard.py fails otherwise.
 """
 
 from django.db import migrations

@@ -16,12 +16,13 @@ from .appeal import (
     photo_path,
 )
 from .calendar import HolidayNotice, StatutoryDay
+from .history import HistoricalLoad
 from .problem import Milestone, Problem, ProblemEvent, ProblemSupervision
 from .triage import AutoDispatchRule, RoutingRule, TriageModelVersion
 
 __all__ = [
     "Appeal", "AppealEvent", "AppealQuerySet", "Aspect", "Attachment", "AutoDispatchRule",
-    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HolidayNotice",
-    "Milestone", "Problem", "ProblemEvent", "ProblemSupervision", "RoutingRule", "StatutoryDay",
-    "Supervision", "TriageModelVersion", "hash_query_code", "photo_path",
+    "Category", "DailyCounter", "DeadlinePolicy", "ExtensionRequest", "HistoricalLoad",
+    "HolidayNotice", "Milestone", "Problem", "ProblemEvent", "ProblemSupervision", "RoutingRule",
+    "StatutoryDay", "Supervision", "TriageModelVersion", "hash_query_code", "photo_path",
 ]

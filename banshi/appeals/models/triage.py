@@ -39,7 +39,12 @@ class TriageModelVersion(models.Model):
 
 
 class RoutingRule(models.Model):
-    """The editable routing table: appeals of a category (in a region) go to a unit."""
+    """The editable routing table: appeals of a category (in a region) go to a unit.
+
+    A rule applies to the suggested category (banshi.appeals.learning.suggest); with
+    `keywords` it also applies to an appeal whose title or content names one of them, whatever
+    category the model chose (e.g. 健身器材 → 区体育局 when the model only knows 教育文体).
+    """
 
     category = models.ForeignKey(Category, models.CASCADE, related_name="routing_rules",
                                  verbose_name="分类")
@@ -50,6 +55,9 @@ class RoutingRule(models.Model):
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="routing_rules",
                              verbose_name="承办单位")
     note = models.CharField("说明", max_length=200, blank=True)
+    keywords = models.CharField(
+        "关键词", max_length=200, blank=True,
+        help_text="空格分隔；诉求标题或内容含其中任一词时，也建议此单位")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -64,6 +72,9 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} → {self.unit}"
+
+    def keyword_list(self) -> list[str]:
+        return [word for word in self.keywords.split() if word]
 
 
 class AutoDispatchRule(models.Model):

@@ -14,10 +14,10 @@ from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 
 from banshi.org.models import Region, Unit
 
+from .. import clock
 from ..actions.base import (
     InvalidInput,
     TransitionNotAllowed,
@@ -123,7 +123,7 @@ def create_problem(*, actor: User, title: str, description: str = "",
     _check_unit(owner_unit)
     with transaction.atomic():
         problem = insert(Problem(status=ProblemStatus.OPEN, source=ProblemSource.MANUAL,
-                                  created_by=actor, **fields), timezone.localdate())
+                                  created_by=actor, **fields), clock.localdate())
         problem.regions.set(list(regions))
         record_problem(problem, ProblemAction.CREATE, actor=actor, note=title)
     return problem
@@ -203,7 +203,7 @@ def _link(appeal: Appeal, problem: Problem, *, actor: User, note: str = "") -> A
     appeal.save()
     # The unit no longer handles it alone: its pending extension request lapses.
     appeal.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-        status=ExtensionStatus.REJECTED, decided_at=timezone.now())
+        status=ExtensionStatus.REJECTED, decided_at=clock.now())
     if appeal.region_id:
         problem.regions.add(appeal.region_id)
     _widen_period(problem, appeal.collected_at)
@@ -285,7 +285,7 @@ def add_milestone(problem: Problem, *, actor: User, title: str,
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("milestone", actor, problem)
-        now = timezone.now()
+        now = clock.now()
         milestone = Milestone.objects.create(
             problem=problem, title=title, due_date=due_date, progress=progress, note=note,
             done_at=now if progress == 100 else None, updated_at=now)
@@ -304,7 +304,7 @@ def update_milestone(milestone: Milestone, *, actor: User, progress: int,
         problem = locked(milestone.problem)
         PROBLEM.check("progress", actor, problem)
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-        before, now = milestone.progress, timezone.now()
+        before, now = milestone.progress, clock.now()
         milestone.progress = progress
         milestone.note = note or milestone.note
         milestone.updated_at = now
@@ -325,7 +325,7 @@ def resolve_problem(problem: Problem, *, actor: User, reply: str) -> Problem:
         PROBLEM.check("resolve", actor, problem)
         if problem.owner_unit_id is None:
             raise InvalidInput("请先指定牵头单位", "owner_unit")
-        now = timezone.now()
+        now = clock.now()
         problem.status = ProblemStatus.RESOLVED
         problem.reply, problem.resolved_at = reply, now
         problem.save()
@@ -350,7 +350,7 @@ def supervise_problem(problem: Problem, *, actor: User, instruction: str,
     shown to the owner unit until it answers."""
     PROBLEM.check_right("supervise", actor, problem)
     instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
-    if not isinstance(due_date, dt.date) or due_date < timezone.localdate():
+    if not isinstance(due_date, dt.date) or due_date < clock.localdate():
         raise InvalidInput("督办期限不能早于今天", "due_date")
     if problem_with_date := date_problem(due_date):
         raise InvalidInput(f"督办期限{problem_with_date}", "due_date")
@@ -374,7 +374,7 @@ def answer_problem_supervision(problem: Problem, *, actor: User,
         PROBLEM.check("answer_supervision", actor, problem)
         order = problem.open_supervisions().select_for_update().first()
         assert order is not None, "the guard refuses a problem without an open order"
-        order.answer, order.answered_by, order.answered_at = answer, actor, timezone.now()
+        order.answer, order.answered_by, order.answered_at = answer, actor, clock.now()
         order.save()
         record_problem(problem, ProblemAction.SUPERVISION_ANSWER, actor=actor, note=answer,
                        data={"supervision": order.pk})

@@ -6,7 +6,7 @@ from django import template
 from banshi.appeals import duplicates
 from banshi.appeals.choices import OPEN_STATES
 from banshi.appeals.duplicates import similar_appeals
-from banshi.appeals.learning.suggest import usable_units
+from banshi.appeals.learning.suggest import confidence_text, min_examples, usable_units
 from banshi.appeals.models import Appeal
 from banshi.appeals.permissions import may_see_triage
 from banshi.appeals.transitions import APPEAL
@@ -21,6 +21,12 @@ def pct(value) -> str:
         return f"{float(value):.0%}"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def confidence(value) -> str:
+    """A suggestion's confidence: "87%", never above 99% nor 0% (see learning.suggest)."""
+    return confidence_text(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -39,6 +45,7 @@ def triage_box(context, appeal: Appeal) -> dict:
     return {
         "suggestion": appeal.suggestion if district else {},
         "units": usable_units(appeal) if district else [],
+        "min_examples": (appeal.suggestion or {}).get("min_examples") or min_examples(),
         "auto_event": appeal.last_dispatch() if auto else None,
         "similar": similar,
         "window_days": duplicates.WINDOW_DAYS,
