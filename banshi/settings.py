@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "axes",
     "banshi.org",
     "banshi.appeals",
+    "banshi.collection",
     "banshi.api",
     "banshi.web",
     "banshi.demo",

@@ -31,6 +31,7 @@ class Channel(models.TextChoices):
     SURVEY = "survey", "调查问卷"
     OPINION_BOX = "opinion_box", "意见箱"
     HOUSEHOLD_VISIT = "household_visit", "入户走访"
+    LIAISON = "liaison", "联络员结对"
     WALK_IN = "walk_in", "来访"
     IMPORT = "import", "批量导入"
 
@@ -38,6 +39,7 @@ class Channel(models.TextChoices):
 # Channels a community worker picks when entering what was collected offline.
 OFFLINE_CHANNELS = [
     Channel.SYMPOSIUM, Channel.OPINION_BOX, Channel.HOUSEHOLD_VISIT, Channel.SURVEY,
+    Channel.LIAISON,
     Channel.HOTLINE, Channel.WALK_IN, Channel.WECHAT_GROUP, Channel.QQ_GROUP, Channel.PLATFORM,
 ]
 

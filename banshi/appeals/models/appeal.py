@@ -4,6 +4,8 @@ import hmac
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -201,6 +203,13 @@ class Appeal(models.Model):
         verbose_name="收集单位",
     )
     external_id = models.CharField("外部编号", max_length=64, blank=True, db_index=True)
+    # 来源: the collection record the appeal came from (a symposium, a questionnaire's
+    # answer, an opinion box or its opening, a household visit, a liaison's contact, a group
+    # message — banshi.collection), kept as a generic link so appeals import nothing of it.
+    source_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="来源类型")
+    source_id = models.PositiveBigIntegerField("来源记录", null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
     category = models.ForeignKey(
         Category, models.PROTECT, null=True, blank=True, related_name="appeals",
         verbose_name="分类",
@@ -271,7 +280,8 @@ class Appeal(models.Model):
     class Meta:
         ordering = ["-collected_at", "-id"]
         verbose_name = verbose_name_plural = "诉求"
-        indexes = [models.Index(fields=["unit", "state"], name="appeal_unit_state")]
+        indexes = [models.Index(fields=["unit", "state"], name="appeal_unit_state"),
+                   models.Index(fields=["source_type", "source_id"], name="appeal_source")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
