@@ -276,7 +276,9 @@ def overdue_case_at_the_street(d: District) -> Appeal:
 
 def leader_supervises(leader, base: str, other: Appeal, size: str, shots) -> None:
     """The leader's board: the street's overdue case → 督办 with the date field's default."""
-    board = leader.locator("section.panel", has=leader.locator("h2", has_text="超期未办结"))
+    # 包联 first: the street is the leader's, so its overdue case heads the board
+    board = leader.locator("#led")
+    assert "林山寨街道办事处" in board.locator("h2").inner_text()
     assert other.number in board.inner_text() and "林山寨街道办事处" in board.inner_text()
     shots(leader, "leader-board", tables=1)
     board.locator(f"a:text-is('{other.number}')").click()
@@ -295,9 +297,8 @@ def leader_supervises(leader, base: str, other: Appeal, size: str, shots) -> Non
     event = other.events.order_by("at", "id").last()
     assert event.action == Action.SUPERVISE and event.unit == other.unit
     leader.goto(f"{base}/staff/")
-    orders = leader.locator("section.panel", has=leader.locator("h2", has_text="督办事项"))
-    assert other.number in orders.inner_text()
-    shots(leader, "leader-board-supervised", tables=2)
+    assert other.number in leader.locator("#led").inner_text()  # 我包联单位的督办事项
+    shots(leader, "leader-board-supervised", tables=1)
 
 
 def ledgers(pages: dict, base: str, size: str, shots) -> None:
