@@ -2,11 +2,13 @@
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from banshi.org import permissions
@@ -70,13 +72,16 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                   photos: list[tuple[str, bytes]] | None = None, actor: User | None = None,
                   external_id: str = "", category: Category | None = None,
                   aspect: Aspect | None = None, label: str | None = None,
-                  likes: int = 0, route: bool = True) -> tuple[Appeal, str]:
+                  likes: int = 0, route: bool = True,
+                  source: Model | None = None) -> tuple[Appeal, str]:
     """Create an appeal in state `submitted`; return it with its 6-digit query code.
 
     `actor` is None for a resident; staff entering offline appeals pass themselves.
     `label` overrides the event's actor label (e.g. "批量导入" for an import without a user).
     With `route` (not for imports of past ledgers) the district's routing mode applies: in
     `street_first` the appeal goes at once to its community's street (chain.route_new_appeal).
+    `source` is the collection record it came from (a symposium, a box's opening, a visit …):
+    the appeal keeps a link to it (Appeal.source) and the submit event names it.
     """
     title = require_text(title, "title", "标题", limits.TITLE_MAX)
     content = require_text(content, "content", "内容", limits.CONTENT_MAX)
@@ -110,13 +115,17 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             category=category,
             aspect=aspect,
             likes=max(0, likes),
+            source_type=ContentType.objects.get_for_model(source) if source else None,
+            source_id=source.pk if source else None,
         )
         if clock.replaying():  # 录入时间 follows a historical load's replayed clock
             Appeal.objects.filter(pk=appeal.pk).update(created_at=now)
             appeal.created_at = now
         note = f"渠道：{appeal.get_channel_display()}"
+        if source is not None:
+            note += f"；来源：{source._meta.verbose_name}"
         event = record(appeal, Action.SUBMIT, actor=actor, from_state="", note=note,
-                       label=label)
+                       label=label, data=_source_data(source))
         # the resident's own photos: they see them again when tracking
         save_photos(appeal, checked, kind=PhotoKind.RESIDENT, event=event, public=True)
         if route:
@@ -124,6 +133,12 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
         transaction.on_commit(lambda: _triage_later(appeal.pk))
     assert appeal.state in {State.SUBMITTED, State.DISPATCHED}
     return appeal, code
+
+
+def _source_data(source: Model | None) -> dict[str, Any]:
+    if source is None:
+        return {}
+    return {"source": {"model": source._meta.label_lower, "id": source.pk}}
 
 
 def _triage_later(appeal_id: int) -> None:
