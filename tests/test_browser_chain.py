@@ -244,8 +244,10 @@ def resident_rates(resident, number: str, shots) -> None:
     assert image.count() == 1
     src = image.get_attribute("src")
     assert src.startswith("/h5/photos/") and number not in src
-    loaded = "img => img.complete && img.naturalWidth"
-    assert resident.evaluate(loaded, image.element_handle()) == 64
+    image.scroll_into_view_if_needed()  # it loads lazily
+    resident.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=image.element_handle(), timeout=10_000)
+    assert resident.evaluate("img => img.naturalWidth", image.element_handle()) == 64
     timeline = resident.inner_text(".timeline")
     assert "已转交百花社区居委会办理" in timeline and "承办单位已答复" in timeline
     resident.check("input[name=rating][value=satisfied]")

@@ -2,8 +2,11 @@
 case with a photo through the case page's forms, the street approves, and the resident sees
 the note and the photo on the tracking page (phone width). Screenshots go to output_dir."""
 
+import contextlib
+
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from banshi.appeals import actions
 from banshi.appeals.choices import State
@@ -15,6 +18,19 @@ from .test_browser_security import SIZES, log_in
 
 # an <img> that loaded (a broken image has no natural width)
 LOADED = "imgs => imgs.map(img => img.complete && img.naturalWidth > 0)"
+
+
+def loaded(page, selector: str) -> list[bool]:
+    """Whether each photo under `selector` loaded: each is scrolled into view first (they
+    load lazily) and given a moment to arrive (a busy machine serves them slowly)."""
+    images = page.locator(selector)
+    for index in range(images.count()):
+        images.nth(index).scroll_into_view_if_needed()
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says which did not
+        page.wait_for_function(f"() => [...document.querySelectorAll({selector!r})]"
+                               ".every(img => img.complete && img.naturalWidth > 0)",
+                               timeout=10_000)
+    return page.eval_on_selector_all(selector, LOADED)
 
 
 def photo_file(tmp_path, name: str, colour) -> str:
@@ -60,7 +76,7 @@ def test_community_answers_with_a_photo_and_the_resident_sees_it(
 
     street = staff_page(browser, base, d.street_staff.username)
     street.goto(case)
-    assert all(street.eval_on_selector_all(".photos img", LOADED))
+    assert all(loaded(street, ".photos img"))
     street.check("#action-review input[value=approve]")
     street.click("#action-review button[type=submit]")
     street.wait_for_selector(".alert-success")
@@ -73,9 +89,8 @@ def test_community_answers_with_a_photo_and_the_resident_sees_it(
     resident.wait_for_selector("#reply")
     assert "已到现场查看" in resident.inner_text("#progress")
     assert "物业已更换灯具" in resident.inner_text("#reply")
-    loaded = resident.eval_on_selector_all("#reply .photos img", LOADED)
-    assert loaded == [True]
-    assert resident.eval_on_selector_all("#progress .photos img", LOADED) == [True]
+    assert loaded(resident, "#reply .photos img") == [True]
+    assert loaded(resident, "#progress .photos img") == [True]
     resident.screenshot(path=output_dir / "resident-track.png", full_page=True)
     widths = resident.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], "the tracking page scrolls sideways"
