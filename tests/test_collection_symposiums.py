@@ -280,3 +280,43 @@ def test_edit_keeps_the_code_and_checks_the_unit(d, client):
     assert (symposium.topic, symposium.participants, symposium.held_on) == (
         "改后的主题", 30, dt.date(2026, 3, 22))
     assert login(Client(), "linshanzhai-02").get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_demo_reproduces_the_report():
+    import random
+
+    from banshi.collection.models import OnlineGroup
+    from banshi.demo.collection_symposiums import seed_groups, seed_symposiums
+    from banshi.demo.seeding import load_reference_data, seed_accounts
+    from banshi.org.models import Unit
+
+    load_reference_data()
+    seed_accounts()
+    counts = seed_symposiums(random.Random(8))
+    assert Symposium.objects.count() == 126 == counts["symposiums"]
+    zhongyuanxilu = Unit.objects.get(name="中原西路街道办事处")
+    theirs = Symposium.objects.within(zhongyuanxilu)
+    assert theirs.count() == 9
+    assert {s.unit.kind for s in theirs} == {"street", "community"}  # at different levels
+    jianshelu = Symposium.objects.within(Unit.objects.get(name="建设路街道办事处"))
+    assert {"one_building", "property_joint"} <= set(jianshelu.values_list("kind", flat=True))
+    assert Symposium.objects.filter(unit__kind="department").exists()
+    assert Symposium.objects.filter(attendees__isnull=False).distinct().count() >= 20
+    today = timezone_today()
+    assert all(dt.date(2026, 3, 5) <= s.held_on <= today for s in Symposium.objects.all())
+    assert isinstance(seed_symposiums(random.Random(8)), str)
+    assert Symposium.objects.count() == 126
+    streets = Unit.objects.filter(kind="street").count()
+    group_counts = seed_groups(random.Random(8))
+    assert OnlineGroup.objects.filter(kind="platform").count() == streets
+    assert group_counts["messages"] == 2 * streets
+    assert Appeal.objects.filter(channel__in=["wechat_group", "qq_group", "platform"],
+                                 source_id__isnull=False).count() == 2 * streets
+    assert isinstance(seed_groups(random.Random(8)), str)
+
+
+def timezone_today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
