@@ -48,7 +48,8 @@ def test_registered_through_the_page(d, client):
                                                ("platform", "platform")])
 def test_pasted_message_becomes_an_appeal_keeping_the_original(d, client, kind, channel):
     chat = group(d, kind=kind)
-    text = "百花路12号院门口的路灯坏了一个多星期了，晚上老人出门很不方便，麻烦社区帮忙报修一下，谢谢！"
+    text = ("百花路12号院门口的路灯坏了一个多星期了，"
+            "晚上老人出门很不方便，麻烦社区帮忙报修一下，谢谢！")
     login(client, "linshanzhai-01")
     response = client.post(reverse("web:online-group-paste", args=[chat.pk]), {
         "sender_alias": "百花老王", "sent_at": SENT, "text": text})
@@ -56,8 +57,8 @@ def test_pasted_message_becomes_an_appeal_keeping_the_original(d, client, kind, 
     message = GroupMessage.objects.get()
     appeal = Appeal.objects.get()
     assert (message.text, message.sender_alias) == (text, "百花老王")
-    assert timezone.localtime(message.sent_at).replace(tzinfo=None) == dt.datetime(2026, 3, 20,
-                                                                                    9, 30)
+    sent = timezone.localtime(message.sent_at)
+    assert (sent.date(), sent.hour, sent.minute) == (dt.date(2026, 3, 20), 9, 30)
     assert appeal.source == message and appeal.channel == channel
     assert appeal.content == text and appeal.title == text[:30] + "…"
     assert appeal.collected_at == message.sent_at and appeal.region == d.community

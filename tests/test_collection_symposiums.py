@@ -123,7 +123,8 @@ def test_visibility_by_unit(d, client):
     sibling = record(d, unit=d.community2_unit, topic="桐淮的座谈会")
     far = record(d, unit=other.community_unit, topic="西里的座谈会")
     seen = {"linshanzhai-01": {own}, "linshanzhai": {own, sibling},
-            "zhongyuanxilu": {far}, "dispatcher": {own, sibling, far}, "leader": {own, sibling, far}}
+            "zhongyuanxilu": {far}, "dispatcher": {own, sibling, far},
+            "leader": {own, sibling, far}}
     for username, expected in seen.items():
         c = login(Client(), username)
         page = c.get(reverse("web:symposiums")).content.decode()

@@ -36,7 +36,7 @@ def record_label(record: Model) -> str:
     """A group message names its group, sender alias and time; other records themselves."""
     group = getattr(record, "group", None)
     if group is not None and hasattr(record, "sender_alias"):
-        sent = timezone.localtime(record.sent_at)
+        sent = timezone.localtime(getattr(record, "sent_at"))  # noqa: B009 (any record type)
         return (f"{group.get_kind_display()}“{group.name}” · {record.sender_alias} · "
                 f"{sent:%Y-%m-%d %H:%M}")
     return f"{record._meta.verbose_name}：{record}"

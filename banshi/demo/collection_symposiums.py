@@ -34,7 +34,7 @@ JIANSHELU_COUNT = 14
 DEPARTMENT_COUNT = 15
 WITH_LIST_EVERY = 6  # one symposium in six keeps its attendee list
 
-TOPICS = {
+TOPICS: dict[str, list[str]] = {
     SymposiumKind.SOLICITATION: ["“我为群众办实事”征求意见座谈会", "居民代表恳谈会：身边的急难愁盼",
                                  "老旧小区改造征求意见会", "“民生微实事”项目征集座谈会",
                                  "辖区企业和商户代表座谈会", "老年人助餐服务需求座谈会"],
@@ -97,7 +97,8 @@ def seed_symposiums(rng: random.Random) -> Counter | str:
     if Unit.objects.filter(code__in=[ZHONGYUANXILU, JIANSHELU]).count() != 2:
         return "没有街道单位，先导入 units.csv"
     today = timezone.localdate()
-    rows, per_day = [], Counter()
+    rows: list[Symposium] = []
+    per_day: Counter[dt.date] = Counter()
     for unit, kind in _organisers():
         held_on = _day(rng, today)
         per_day[held_on] += 1

@@ -3,6 +3,7 @@ from a group becoming an appeal that keeps the original text, alias and time."""
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +14,6 @@ from banshi.appeals.errors import InvalidInput
 from banshi.appeals.limits import CONTENT_MAX, TITLE_MAX
 from banshi.appeals.models import Appeal
 from banshi.org.models import Region, Unit
-from banshi.org.permissions import Person
 
 from ..choices import GroupKind
 from ..models import GroupMessage, OnlineGroup
@@ -38,7 +38,7 @@ def _fields(*, kind: str, name: str, region: Region | None, members: int,
             "region": community(region), "members": members, "is_active": is_active}
 
 
-def create_group(*, actor: Person, unit: Unit | None, kind: str, name: str,
+def create_group(*, actor: User, unit: Unit | None, kind: str, name: str,
                  region: Region | None = None, members: int = 0,
                  is_active: bool = True) -> OnlineGroup:
     unit = check_recording(actor, unit)
@@ -46,7 +46,7 @@ def create_group(*, actor: Person, unit: Unit | None, kind: str, name: str,
     return OnlineGroup.objects.create(unit=unit, created_by=actor, **values)
 
 
-def update_group(group: OnlineGroup, *, actor: Person, unit: Unit | None, kind: str, name: str,
+def update_group(group: OnlineGroup, *, actor: User, unit: Unit | None, kind: str, name: str,
                  region: Region | None = None, members: int = 0,
                  is_active: bool = True) -> OnlineGroup:
     check_recording(actor, group.unit)
@@ -75,21 +75,22 @@ def _sent_at(value: dt.datetime | None) -> dt.datetime:
     return value
 
 
-def paste_message(group: OnlineGroup, *, actor: Person, sender_alias: str,
+def paste_message(group: OnlineGroup, *, actor: User, sender_alias: str,
                   sent_at: dt.datetime | None, text: str, title: str = "",
                   region: Region | None = None) -> tuple[GroupMessage, Appeal]:
     """Keep a message pasted from `group` word for word and enter it as an appeal (channel
     from the group's kind, title by default its first words, content the text) whose
     source is the message. Both or neither."""
     check_recording(actor, group.unit)
-    values = {"sender_alias": require_text(sender_alias, "sender_alias", "发送人昵称", ALIAS_MAX),
-              "sent_at": _sent_at(sent_at),
-              "text": require_text(text, "text", "原文", CONTENT_MAX)}
-    title = optional_text(title, "title", "标题", TITLE_MAX) or default_title(values["text"])
+    alias = require_text(sender_alias, "sender_alias", "发送人昵称", ALIAS_MAX)
+    moment = _sent_at(sent_at)
+    text = require_text(text, "text", "原文", CONTENT_MAX)
+    title = optional_text(title, "title", "标题", TITLE_MAX) or default_title(text)
     with transaction.atomic():
-        message = GroupMessage.objects.create(group=group, created_by=actor, **values)
+        message = GroupMessage.objects.create(group=group, created_by=actor, sender_alias=alias,
+                                              sent_at=moment, text=text)
         appeal, _code = submit_appeal(
-            title=title, content=values["text"], channel=CHANNELS[GroupKind(group.kind)],
+            title=title, content=text, channel=CHANNELS[GroupKind(group.kind)],
             region=community(region or group.region), actor=actor, source=message,
-            collected_at=values["sent_at"])
+            collected_at=moment)
     return message, appeal

@@ -4,6 +4,7 @@ the sign-in by QR code, and the appeals raised there (several at once, one per r
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +16,6 @@ from banshi.appeals.choices import Channel
 from banshi.appeals.errors import ActionError, InvalidInput
 from banshi.appeals.models import Appeal
 from banshi.org.models import Region, Unit
-from banshi.org.permissions import Person
 
 from ..choices import SymposiumKind
 from ..models import Symposium, SymposiumAttachment, SymposiumParticipant
@@ -59,7 +59,7 @@ def _next_code(held_on: dt.date) -> str:
     return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:03d}"
 
 
-def create_symposium(*, actor: Person, unit: Unit | None, kind: str = SymposiumKind.SOLICITATION,
+def create_symposium(*, actor: User, unit: Unit | None, kind: str = SymposiumKind.SOLICITATION,
                      held_on: dt.date | None, topic: str, place: str = "",
                      region: Region | None = None, participants: int = 0,
                      minutes: str = "") -> Symposium:
@@ -69,11 +69,11 @@ def create_symposium(*, actor: Person, unit: Unit | None, kind: str = SymposiumK
                      participants=participants, minutes=minutes)
     with transaction.atomic():
         return Symposium.objects.create(unit=unit, code=_next_code(values["held_on"]),
-                                        created_by=actor if actor.is_authenticated else None,
+                                        created_by=actor,
                                         **values)
 
 
-def update_symposium(symposium: Symposium, *, actor: Person, unit: Unit | None, kind: str,
+def update_symposium(symposium: Symposium, *, actor: User, unit: Unit | None, kind: str,
                      held_on: dt.date | None, topic: str, place: str = "",
                      region: Region | None = None, participants: int = 0,
                      minutes: str = "") -> Symposium:
@@ -95,7 +95,7 @@ def _person(name: str, role: str, organisation: str) -> dict:
                                           ORGANISATION_MAX)}
 
 
-def add_participant(symposium: Symposium, *, actor: Person, name: str, role: str = "",
+def add_participant(symposium: Symposium, *, actor: User, name: str, role: str = "",
                     organisation: str = "") -> SymposiumParticipant:
     """Staff add one person to the attendee list."""
     check_recording(actor, symposium.unit)
@@ -103,7 +103,7 @@ def add_participant(symposium: Symposium, *, actor: Person, name: str, role: str
                                                **_person(name, role, organisation))
 
 
-def remove_participant(participant: SymposiumParticipant, *, actor: Person) -> None:
+def remove_participant(participant: SymposiumParticipant, *, actor: User) -> None:
     check_recording(actor, participant.symposium.unit)
     participant.delete()
 
@@ -115,7 +115,7 @@ def sign_in(symposium: Symposium, *, name: str, role: str = "",
                                                **_person(name, role, organisation))
 
 
-def attach_file(symposium: Symposium, *, actor: Person, name: str,
+def attach_file(symposium: Symposium, *, actor: User, name: str,
                 data: bytes) -> SymposiumAttachment:
     """Keep a file with the symposium: PDF, Word, Excel or a photo, at most 10 MB."""
     check_recording(actor, symposium.unit)
@@ -152,7 +152,7 @@ class RaisedAppeals:
     errors: dict[int, ActionError] = field(default_factory=dict)  # row number → refusal
 
 
-def raise_appeals(symposium: Symposium, *, actor: Person, rows: list[AppealRow],
+def raise_appeals(symposium: Symposium, *, actor: User, rows: list[AppealRow],
                   channel: str = Channel.SYMPOSIUM, source=None) -> RaisedAppeals:
     """Enter the appeals raised at a symposium (or from any record: `source`), each row on
     its own: a refused row is reported by its number and field, the good rows are kept."""

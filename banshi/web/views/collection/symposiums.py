@@ -140,8 +140,8 @@ def symposium_appeals(request, pk: int):
     except ActionError as exc:
         messages.error(request, exc.message)
         return render_symposium(request, symposium, status=exc.status, rows=forms)
-    for number, exc in result.errors.items():
-        apply_action_error(forms[number - 1], exc)
+    for number, refusal in result.errors.items():
+        apply_action_error(forms[number - 1], refusal)
     bad = {n for n, f in used if f.errors}
     if result.appeals:
         messages.success(request, f"已录入 {len(result.appeals)} 件诉求")
