@@ -321,3 +321,13 @@ def timezone_today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_attendee_names_masked_for_readers_outside_the_unit(d, client):
+    symposium = record(d)
+    actions.add_participant(symposium, actor=d.dispatcher, name="李秀英", role="居民代表")
+    for url in (reverse("web:symposium", args=[symposium.pk]),
+                reverse("web:symposium-sheet", args=[symposium.pk])):
+        assert "李秀英" in login(Client(), "linshanzhai").get(url).content.decode()
+        page = login(Client(), "leader").get(url).content.decode()
+        assert "李秀英" not in page and "李**" in page

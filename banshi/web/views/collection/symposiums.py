@@ -13,11 +13,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banshi.appeals.errors import ActionError
+from banshi.appeals.masking import mask_name
 from banshi.appeals.models import Appeal
 from banshi.collection.access import access_record
 from banshi.collection.actions import symposiums as actions
 from banshi.collection.models import Symposium
-from banshi.collection.permissions import may_record_for, units_for_recording
+from banshi.collection.permissions import may_record_for, may_see_personal, units_for_recording
 
 from ... import ratelimit
 from ...forms import apply_action_error
@@ -94,10 +95,20 @@ def linked_appeals(user, record) -> tuple[list[Appeal], int]:
     return shown, linked.count() - len(shown)
 
 
+def attendees_for(user, symposium: Symposium) -> list:
+    """The attendee list, names masked (王*) for those who may not see the unit's personal
+    data (leaders, inspection groups)."""
+    attendees = list(symposium.attendees.all())
+    if not may_see_personal(user, symposium.unit):
+        for person in attendees:
+            person.name = mask_name(person.name)
+    return attendees
+
+
 def render_symposium(request, symposium: Symposium, *, status: int = 200, **forms):
     user = request.user
     appeals, hidden = linked_appeals(user, symposium)
-    attendees = list(symposium.attendees.all())
+    attendees = attendees_for(user, symposium)
     rows = forms.pop("rows", None) or row_forms()
     return render(request, "web/collection/symposiums/detail.html", {
         "symposium": symposium, "attendees": attendees,
@@ -224,7 +235,7 @@ def sheet(request, pk: int):
     """The printable sign-in sheet: the attendees so far, blank rows, and the QR code."""
     symposium = access_record(request.user, Symposium, pk=pk)
     url = request.build_absolute_uri(reverse("web:signin", args=[symposium.signin_token]))
-    attendees = list(symposium.attendees.all())
+    attendees = attendees_for(request.user, symposium)
     return render(request, "web/collection/symposiums/sheet.html", {
         "symposium": symposium, "attendees": attendees, "signin_url": url,
         "qr": mark_safe(qr_svg(url)),  # noqa: S308 - segno's own SVG, the URL escaped by it
