@@ -21,6 +21,7 @@ from banshi.appeals.photos import resident_token
 from banshi.web import urls as web_urls
 
 from .access_world import (
+    DISTRICT_ROLES,
     MAY_DISPATCH,
     MAY_ENTER,
     PERSONAL,
@@ -113,15 +114,45 @@ WEB = {
     "case": ("object", "GET"), "photo": ("object", "GET"), "problem": ("object", "GET"),
     "act": ("post", "POST"), "case-problem": ("post", "POST"),
     "problem-act": ("post", "POST"),
+    # collection records (issue 8): symposiums and online groups
+    "symposiums": ("list", "GET"), "online-groups": ("list", "GET"),
+    "symposium-new": ("gate", "GET"), "online-group-new": ("gate", "GET"),
+    "symposium": ("record", "GET"), "symposium-sheet": ("record", "GET"),
+    "symposium-file": ("record", "GET"), "online-group": ("record", "GET"),
+    "symposium-edit": ("record post", "GET"), "online-group-edit": ("record post", "GET"),
+    "symposium-appeals": ("record post", "POST"),
+    "symposium-participant-add": ("record post", "POST"),
+    "symposium-participant-remove": ("record post", "POST"),
+    "symposium-attach": ("record post", "POST"), "online-group-paste": ("record post", "POST"),
+    "signin": ("signin", "GET"),
 }
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
-         "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"}}
+         "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"},
+         "symposium-new": MAY_ENTER, "online-group-new": MAY_ENTER}
+
+# Collection records, one per place (by hand, as SEES): a symposium and a group each at
+# 百花 (community), the street, 西里 (the other street's community) and the 城管局.
+RECORD_UNITS = {"own": "linshanzhai-01", "street": "linshanzhai", "far": "zhongyuanxilu-01",
+                "dept": "cgj"}
+ALL_RECORDS = frozenset(RECORD_UNITS)
+SEES_RECORDS = {role: ALL_RECORDS for role in DISTRICT_ROLES} | {
+    "street": frozenset({"own", "street"}), "sibling_street": frozenset({"far"}),
+    "department": frozenset({"dept"}), "community": frozenset({"own"}),
+    "other_community": frozenset({"far"}), "anonymous": frozenset(),
+}
+# Who may record for the 百花 community (the API's POST names it): its recorders.
+RECORDS_FOR_OWN = {"dispatcher", "admin", "street", "community"}
 
 
-def web_names() -> set[str]:
+def web_names(patterns=None) -> set[str]:
+    """Every URL name of banshi/web/urls.py, with those of the modules it includes."""
     names = set()
-    for entry in web_urls.urlpatterns:
-        assert isinstance(entry, URLPattern), f"unexpected include in banshi/web/urls.py: {entry}"
+    for entry in web_urls.urlpatterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            assert entry.namespace is None, f"an include keeps the web namespace: {entry}"
+            names |= web_names(entry.url_patterns)
+            continue
+        assert isinstance(entry, URLPattern), f"unexpected entry in banshi/web/urls.py: {entry}"
         names.add(entry.name)
     return names
 
@@ -131,6 +162,66 @@ def test_every_staff_page_is_in_the_matrix():
     top = {str(p.pattern) for p in get_resolver().url_patterns}
     assert top == {"admin/", "api/v1/", ""}, "a new URL root needs its own rows here"
     assert all(isinstance(p, URLPattern | URLResolver) for p in get_resolver().url_patterns)
+
+
+@pytest.fixture(scope="module")
+def records(world, django_db_blocker):
+    """A symposium (with a participant and a file) and a group per RECORD_UNITS place, in
+    the world's transaction (rolled back with it)."""
+    from django.core.files.base import ContentFile
+
+    from banshi.collection.models import (
+        OnlineGroup,
+        Symposium,
+        SymposiumAttachment,
+        SymposiumParticipant,
+    )
+    from banshi.org.models import Unit
+
+    built = {}
+    with django_db_blocker.unblock():
+        for key, code in RECORD_UNITS.items():
+            unit = Unit.objects.get(code=code)
+            symposium = Symposium.objects.create(unit=unit, code=f"ZT-{key}", topic=f"座谈{key}",
+                                                 held_on="2026-03-20")
+            participant = SymposiumParticipant.objects.create(symposium=symposium, name="张")
+            attachment = SymposiumAttachment(symposium=symposium, name="纪要.pdf", size=4,
+                                             content_type="application/pdf")
+            attachment.file.save(f"{key}.pdf", ContentFile(b"%PDF"), save=True)
+            group = OnlineGroup.objects.create(unit=unit, kind="wechat_group", name=f"群{key}")
+            built[key] = (symposium, participant, attachment, group)
+    return built
+
+
+def record_targets(records, name: str) -> list[tuple[str, str]]:
+    rows = []
+    for key, (symposium, participant, attachment, group) in records.items():
+        if name.startswith("online-group"):
+            args = [group.pk]
+        elif name == "symposium-file":
+            args = [symposium.pk, attachment.pk]
+        elif name == "symposium-participant-remove":
+            args = [symposium.pk, participant.pk]
+        else:
+            args = [symposium.pk]
+        rows.append((key, reverse(f"web:{name}", args=args)))
+    return rows
+
+
+def _check_record_page(world, records, role, name, kind, method):
+    client = web_client(world, role)
+    for key, url in record_targets(records, name):
+        response = client.post(url, {}) if method == "POST" else client.get(url)
+        where = f"{method} {url} ({key})"
+        if role == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+        elif key in SEES_RECORDS[role]:
+            assert response.status_code not in (404, 500), where
+            if kind == "record":
+                assert response.status_code == 200, where
+                assert_no_leak(world, role, body_text(response), where)
+        else:
+            assert response.status_code == 404, f"{role}: {where} is not 404"
 
 
 def object_targets(world, name: str) -> list[tuple[str, str, bool]]:
@@ -164,9 +255,18 @@ def expected_inside(role: str, name: str, key: str | None) -> bool:
 
 @pytest.mark.parametrize("name", sorted(WEB))
 @pytest.mark.parametrize("role", ROLES)
-def test_staff_page(world, db, role, name):
+def test_staff_page(world, records, db, role, name):
     kind, method = WEB[name]
     client = web_client(world, role)
+    if kind in ("record", "record post"):
+        _check_record_page(world, records, role, name, kind, method)
+        return
+    if kind == "signin":  # the sign-in sheet's QR link: its token decides, not the account
+        symposium = records["far"][0]
+        assert client.get(reverse("web:signin", args=[symposium.signin_token])
+                          ).status_code == 200
+        assert client.get(reverse("web:signin", args=["forged-token"])).status_code == 404
+        return
     if kind == "signed":  # the resident's photo link: its token decides, not the account
         token = resident_token(world.photos["dept"])
         assert client.get(reverse("web:resident-photo", args=[token])).status_code == 200
@@ -245,6 +345,10 @@ API_OPS = {
     ("POST", "/problems/{code}/supervise"): (
         "problem action", {"instruction": "限期整改", "due_date": "2099-01-01"}),
     ("POST", "/problems/{code}/answer_supervision"): ("problem action", {"answer": "已整改"}),
+    ("POST", "/collection/symposiums"): ("record create", {
+        "unit_code": RECORD_UNITS["own"], "held_on": "2026-03-21", "topic": "矩阵座谈会",
+        "kind": "solicitation", "participants": 9}),
+    ("GET", "/collection/symposiums"): ("record list", None),
 }
 
 
@@ -359,11 +463,29 @@ def _check_per_problem(world, role, method, path, body):
             assert response.status_code == 404, f"{role}: {where} is not 404"
 
 
+def _check_records(world, records, role, method, path, kind, body):
+    """Creating for 百花 (201 for its recorders, 403 for the others) and the scoped list."""
+    response = api_call(world, role, method, path, body,
+                        {"page_size": 200} if method == "GET" else None)
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    if kind == "record create":
+        assert response.status_code == (201 if role in RECORDS_FOR_OWN else 403), role
+        return
+    assert response.status_code == 200
+    codes = {row["code"] for row in response.json()["results"]}
+    assert codes == {records[key][0].code for key in SEES_RECORDS[role]}, role
+    assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
+
+
 @pytest.mark.parametrize(("method", "path"), sorted(API_OPS))
 @pytest.mark.parametrize("role", ROLES)
-def test_api_operation(world, db, role, method, path):
+def test_api_operation(world, records, db, role, method, path):
     kind, body = API_OPS[(method, path)]
-    if kind == "public":
+    if kind.startswith("record"):
+        _check_records(world, records, role, method, path, kind, body)
+    elif kind == "public":
         _check_public(world, role, method, path, body)
     elif kind == "list":
         _check_list(world, role, method, path)

@@ -35,6 +35,7 @@ SCOPES = {
     "submit": ("BANSHI_SUBMIT_RATE", "BANSHI_DEVICE_SUBMIT_RATE"),
     "track": ("BANSHI_TRACK_RATE", "BANSHI_DEVICE_TRACK_RATE"),
     "token": ("BANSHI_TRACK_RATE", None),
+    "signin": ("BANSHI_SUBMIT_RATE", "BANSHI_DEVICE_SUBMIT_RATE"),  # a symposium's QR sign-in
 }
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PURGE_EVERY = 600  # seconds between sweeps of expired database counters (per process)

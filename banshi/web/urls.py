@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from . import urls_collection_groups, urls_collection_symposiums
 from .views import case, leaders, ledger, problems, resident, staff, workbench
+from .views.collection import symposiums as collection_symposiums
 
 app_name = "web"
 urlpatterns = [
@@ -31,4 +33,7 @@ urlpatterns = [
     path("staff/problems/<str:code>/", problems.problem_detail, name="problem"),
     path("staff/problems/<str:code>/act/<slug:action>/", problems.problem_act,
          name="problem-act"),
+    path("staff/collection/symposiums/", include(urls_collection_symposiums)),
+    path("h5/signin/<str:token>/", collection_symposiums.signin, name="signin"),
+    path("staff/collection/groups/", include(urls_collection_groups)),
 ]

@@ -1,0 +1,1 @@
+"""Actions on collection records, one module per kind of record (import from the modules)."""

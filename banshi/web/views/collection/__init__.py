@@ -1,0 +1,1 @@
+"""Pages of the collection records (issue 8), one module per kind of record."""
