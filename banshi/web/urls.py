@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from . import urls_collection_surveys
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 
 app_name = "web"
@@ -31,4 +32,6 @@ urlpatterns = [
     path("staff/problems/<str:code>/", problems.problem_detail, name="problem"),
     path("staff/problems/<str:code>/act/<slug:action>/", problems.problem_act,
          name="problem-act"),
+    path("staff/collection/surveys/", include(urls_collection_surveys.urlpatterns)),
+    path("h5/survey/", include(urls_collection_surveys.h5_urlpatterns)),
 ]

@@ -1,0 +1,1 @@
+"""Staff pages of the collection records, one module per part."""
