@@ -38,6 +38,7 @@ def with_counts(questionnaires: QuerySet) -> QuerySet:
 class UnitRow:
     unit_id: int
     unit_name: str
+    unit_code: str = ""
     handed_out: int = 0
     returned: int = 0
 
@@ -49,16 +50,18 @@ class UnitRow:
 def by_unit(questionnaire: Questionnaire) -> tuple[list[UnitRow], UnitRow]:
     """(a row per unit that handed out or returned, the total row)."""
     rows: dict[int, UnitRow] = {}
-    handed = (questionnaire.distributions.values("unit_id", "unit__name")
-              .annotate(n=Sum("copies")))
+    names = ("unit_id", "unit__name", "unit__code")
+    handed = questionnaire.distributions.values(*names).annotate(n=Sum("copies"))
     for item in handed:
-        rows[item["unit_id"]] = UnitRow(item["unit_id"], item["unit__name"], item["n"])
-    back = questionnaire.responses.values("unit_id", "unit__name").annotate(n=Count("id"))
+        rows[item["unit_id"]] = UnitRow(item["unit_id"], item["unit__name"],
+                                        item["unit__code"], handed_out=item["n"])
+    back = questionnaire.responses.values(*names).annotate(n=Count("id"))
     for item in back:
-        row = rows.setdefault(item["unit_id"], UnitRow(item["unit_id"], item["unit__name"]))
+        row = rows.setdefault(item["unit_id"], UnitRow(item["unit_id"], item["unit__name"],
+                                                       item["unit__code"]))
         row.returned = item["n"]
     ordered = sorted(rows.values(), key=lambda r: (-r.handed_out, -r.returned, r.unit_name))
-    total = UnitRow(0, "合计", sum(r.handed_out for r in ordered),
+    total = UnitRow(0, "合计", "", sum(r.handed_out for r in ordered),
                     sum(r.returned for r in ordered))
     return ordered, total
 
