@@ -150,13 +150,14 @@ def _create(rng: random.Random, plan: Plan, owner: Unit, today: dt.date) -> Coun
     responses = []
     for unit, handed, back in zip(units, copies, _returns(copies, plan.returned), strict=True):
         batches = _split(rng, handed, min(3, handed)) if handed > 2 else [handed]
-        for part in batches:
+        days = sorted(_day(rng, CAMPAIGN_START, today) for _ in batches)
+        for part, day in zip(batches, days, strict=True):
             online = rng.random() < 0.3
             Distribution.objects.create(
-                questionnaire=survey, unit=unit, distributed_on=_day(rng, CAMPAIGN_START, today),
+                questionnaire=survey, unit=unit, distributed_on=day,
                 mode=DistributionMode.ONLINE if online else DistributionMode.PAPER, copies=part)
-        for _ in range(back):
-            day = _day(rng, CAMPAIGN_START, today)
+        for _ in range(back):  # returned after the unit first handed it out
+            day = _day(rng, days[0], today)
             at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 20),
                                                                       rng.randint(0, 59))))
             source = ResponseSource.ONLINE if rng.random() < 0.3 else ResponseSource.PAPER
