@@ -76,10 +76,16 @@ def write_responses(questionnaire: Questionnaire, target: BinaryIO) -> int:
         written += 1
         writer.append([written, response.submitted_at, response.unit.name,
                        response.get_source_display()]
-                      + [survey_answers.display(q, response.answers.get(str(q.pk)))
-                         for q in questions])
+                      + [_cell(q, response.answers.get(str(q.pk))) for q in questions])
     book.save(target)
     return written
+
+
+def _cell(question: Question, answer: object) -> object:
+    """A rating stays a number (for sums in Excel); the rest as a person reads it."""
+    if question.kind == QuestionKind.RATING and isinstance(answer, int):
+        return answer
+    return survey_answers.display(question, answer)
 
 
 @dataclass

@@ -210,9 +210,9 @@ def question_edit(request, pk: int, question_id: int):
                 else:
                     raise InvalidInput("题目填写有误，请检查")
         except ActionError as exc:
-            apply_action_error(form, exc)
             messages.error(request, exc.message)
-            if op == "save":
+            if op == "save" and form.is_bound:
+                apply_action_error(form, exc)
                 return render(request, "web/collection/surveys/question.html",
                               {"q": row, "question": question, "form": form}, status=422)
         else:
