@@ -65,13 +65,12 @@ class SurveyResults(SurveyOut):
     questions: list[QuestionOut]
 
 
-def survey_out(row: Questionnaire) -> dict:
+def survey_out(row: Questionnaire, distributed: int, returned: int) -> dict:
     return {"id": row.pk, "title": row.title, "unit_code": row.unit.code,
             "unit_name": row.unit.name, "status": row.status,
             "one_per_device": row.one_per_device, "published_at": row.published_at,
-            "closed_at": row.closed_at, "distributed": row.distributed,
-            "returned": row.returned,
-            "return_rate": survey_results.rate(row.returned, row.distributed)}
+            "closed_at": row.closed_at, "distributed": distributed, "returned": returned,
+            "return_rate": survey_results.rate(returned, distributed)}
 
 
 @router.get("", response={200: list[SurveyOut]} | STAFF, auth=bearer,
@@ -80,7 +79,8 @@ def survey_out(row: Questionnaire) -> dict:
 def list_surveys(request):
     rows = survey_results.with_counts(
         Questionnaire.objects.visible_to(request.user).select_related("unit"))
-    return [survey_out(row) for row in rows.order_by("-created_at", "-id")]
+    return [survey_out(row, row.distributed, row.returned)  # annotated by with_counts
+            for row in rows.order_by("-created_at", "-id")]
 
 
 @router.get("/{survey_id}/results", response={200: SurveyResults, 404: s.Error} | STAFF,
@@ -88,7 +88,6 @@ def list_surveys(request):
 def survey_results_view(request, survey_id: int):
     row = access_record(request.user, Questionnaire, pk=survey_id)
     units, total = survey_results.by_unit(row)
-    row.distributed, row.returned = total.handed_out, total.returned
     questions = []
     for number, result in enumerate(survey_results.question_results(
             row, texts_limit=TEXTS_MAX), start=1):
@@ -101,7 +100,7 @@ def survey_results_view(request, survey_id: int):
             "average": result.average,
             "texts": [text for _, text in result.texts]
             if question.kind == QuestionKind.TEXT else []})
-    return survey_out(row) | {
+    return survey_out(row, total.handed_out, total.returned) | {
         "units": [{"unit_code": u.unit_code, "unit_name": u.unit_name,
                    "distributed": u.handed_out, "returned": u.returned,
                    "return_rate": u.rate} for u in units],
