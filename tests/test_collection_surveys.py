@@ -199,6 +199,7 @@ def test_one_response_per_device_by_default(d):
     assert again.status_code == 409
     assert "每台设备只能提交一次" in again.content.decode()
     assert Response.objects.count() == 1
+    assert "每台设备只能提交一次" in phone.get(h5_url(survey)).content.decode()  # said at once
     other_phone = resident(survey)
     assert other_phone.post(h5_url(survey), answers_post(questions)).status_code == 302
     assert Response.objects.count() == 2
@@ -581,3 +582,13 @@ def test_the_demo_questionnaires_add_up_to_the_report(d):
         copies = survey.distributions.values("unit").annotate(n=Sum("copies"))
         for row in copies:
             assert survey.responses.filter(unit_id=row["unit"]).count() <= row["n"]
+
+
+def test_huge_ids_are_a_404_not_a_server_error(d, client):
+    token = ApiToken.objects.issue(d.street_staff)
+    for survey_id in (2**31, 2**63, 2**70):
+        answer = Client().get(f"/api/v1/collection/surveys/{survey_id}/results",
+                              headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code in (404, 422), survey_id
+    login(client, "linshanzhai")
+    assert client.get(f"/staff/collection/surveys/{2**70}/results/").status_code == 404

@@ -79,6 +79,10 @@ def survey(request, token: str):
     questions = list(questionnaire.questions.order_by("order", "id"))
     context = {"q": questionnaire, "closed": questionnaire.status != "published"}
     if request.method != "POST" or context["closed"]:
+        device = device_id(request)
+        if device and questionnaire.one_per_device and questionnaire.responses.filter(
+                device_hash=actions.device_digest(device)).exists():
+            context["refusal"] = actions.ONE_PER_DEVICE  # said before they fill it again
         return render(request, "web/h5/survey.html",
                       context | {"fields": answer_fields(questions, None, {})})
     errors: dict[int, str] = {}
