@@ -125,10 +125,22 @@ WEB = {
     "symposium-participant-remove": ("record post", "POST"),
     "symposium-attach": ("record post", "POST"), "online-group-paste": ("record post", "POST"),
     "signin": ("signin", "GET"),
+    # questionnaires (问卷): see SURVEY_SEES / SURVEY_MANAGES below
+    "questionnaires": ("list", "GET"), "questionnaire-new": ("gate", "GET"),
+    "questionnaire": ("survey", "GET"), "questionnaire-qr": ("survey", "GET"),
+    "questionnaire-results": ("survey", "GET"), "questionnaire-export": ("survey", "GET"),
+    "questionnaire-template": ("survey", "GET"),
+    "questionnaire-paper": ("survey manage", "GET"),
+    "questionnaire-import": ("survey manage", "GET"),
+    "questionnaire-question": ("survey manage", "GET"),
+    "questionnaire-answer-appeal": ("survey manage", "GET"),
+    "questionnaire-act": ("survey post", "POST"),
+    "survey": ("survey public", "GET"), "survey-done": ("survey public", "GET"),
 }
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
          "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"},
-         "symposium-new": MAY_ENTER, "online-group-new": MAY_ENTER}
+         "symposium-new": MAY_ENTER, "online-group-new": MAY_ENTER,
+         "questionnaire-new": MAY_ENTER}
 
 # Collection records, one per place (by hand, as SEES): a symposium and a group each at
 # 百花 (community), the street, 西里 (the other street's community) and the 城管局.
@@ -274,6 +286,9 @@ def test_staff_page(world, records, db, role, name):
                                                                    else "B")])
         assert client.get(forged).status_code == 404, role
         return
+    if kind.startswith("survey"):
+        check_survey_page(world, client, role, name, kind)
+        return
     if kind == "object" or kind == "post":
         for label, url, key in object_targets(world, name):
             response = client.post(url, {}) if method == "POST" else client.get(url)
@@ -305,6 +320,73 @@ def test_staff_page(world, records, db, role, name):
         text = body_text(client.get(url)) if name == "export" else response.content.decode()
         for key in SEES[role]:
             assert world.number(key) in text, f"{role} misses {key} on {where}"
+
+
+# Questionnaires of the street (林山寨) and of its community 百花, by hand: who may open
+# them (district roles, the owner and the units above it) and who may manage them (the
+# dispatcher, admins, the owner and the units above it).
+SURVEY_SEES = {"street": {"dispatcher", "leader", "inspector", "admin", "street"},
+               "community": {"dispatcher", "leader", "inspector", "admin", "street",
+                             "community"}}
+SURVEY_MANAGES = {"street": {"dispatcher", "admin", "street"},
+                  "community": {"dispatcher", "admin", "street", "community"}}
+
+
+def survey_world(world) -> dict:
+    """A published questionnaire per owner (inside the test's transaction), with a text
+    question and a response."""
+    from banshi.collection.choices import QuestionnaireStatus, ResponseSource
+    from banshi.collection.models import Question, Questionnaire, Response
+
+    made = {}
+    for key, unit in (("street", world.d.street_unit), ("community", world.d.community_unit)):
+        survey = Questionnaire.objects.create(unit=unit, title=f"{key}问卷",
+                                              status=QuestionnaireStatus.PUBLISHED)
+        question = Question.objects.create(questionnaire=survey, order=1, kind="text",
+                                           text="意见", required=True)
+        response = Response.objects.create(questionnaire=survey, unit=unit,
+                                           source=ResponseSource.PAPER,
+                                           answers={str(question.pk): "路灯坏了"})
+        made[key] = (survey, question, response)
+    return made
+
+
+def _survey_url(name: str, survey, question, response) -> str:
+    args: list = [survey.token] if name.startswith("survey") else [survey.pk]
+    if name == "questionnaire-act":
+        args.append("publish")
+    elif name == "questionnaire-question":
+        args.append(question.pk)
+    elif name == "questionnaire-answer-appeal":
+        args += [response.pk, question.pk]
+    return reverse(f"web:{name}", args=args)
+
+
+def check_survey_page(world, client, role, name, kind):
+    for key, (survey, question, response) in survey_world(world).items():
+        url = _survey_url(name, survey, question, response)
+        response_ = client.post(url, {}) if kind == "survey post" else client.get(url)
+        where = f"{role}: {url} ({key})"
+        if kind == "survey public":
+            assert response_.status_code == 200, where
+            forged = url.replace(survey.token,
+                                 ("y" if survey.token[0] == "x" else "x") + survey.token[1:])
+            assert client.get(forged).status_code == 404, where
+        elif role == "anonymous":
+            assert response_.status_code == 302 and response_["Location"].startswith(LOGIN)
+        elif role not in SURVEY_SEES[key]:
+            assert response_.status_code == 404, f"{where} is not 404"
+        elif kind == "survey":
+            assert response_.status_code == 200, where
+        elif kind == "survey manage":
+            expected = 200 if role in SURVEY_MANAGES[key] else 403
+            assert response_.status_code == expected, where
+        else:  # POST publish of a published questionnaire: refused, never 404/500
+            expected = {302} if role in SURVEY_MANAGES[key] else {403}
+            assert response_.status_code in expected, where
+        if response_.status_code == 200 and not response_.get("Content-Type", "").startswith(
+                "application/vnd"):
+            assert_no_leak(world, role, body_text(response_), where)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -349,6 +431,8 @@ API_OPS = {
         "unit_code": RECORD_UNITS["own"], "held_on": "2026-03-21", "topic": "矩阵座谈会",
         "kind": "solicitation", "participants": 9}),
     ("GET", "/collection/symposiums"): ("record list", None),
+    ("GET", "/collection/surveys"): ("survey list", None),
+    ("GET", "/collection/surveys/{survey_id}/results"): ("survey", None),
 }
 
 
@@ -433,6 +517,28 @@ def _check_photos(world, role, method, path):
             assert_no_leak(w, role, response.content.decode(), where)
 
 
+def _check_surveys(world, role, method, path, kind):
+    made = survey_world(world)
+    if kind == "survey list":
+        response = api_call(world, role, method, path, params={"page_size": 200})
+        if role == "anonymous":
+            assert response.status_code == 401
+            return
+        assert response.status_code == 200, role
+        ids = {row["id"] for row in response.json()["results"]}
+        assert ids == {made[key][0].pk for key in made if role in SURVEY_SEES[key]}, role
+        return
+    for key, (survey, _, _) in made.items():
+        target = path.replace("{survey_id}", str(survey.pk))
+        response = api_call(world, role, method, target)
+        if role == "anonymous":
+            assert response.status_code == 401
+        elif role in SURVEY_SEES[key]:
+            assert response.status_code == 200, f"{role} {target}"
+        else:
+            assert response.status_code == 404, f"{role}: {target} is not 404"
+
+
 def _check_per_appeal(world, role, method, path, kind, body):
     for key in world.appeals:
         target = path.replace("{number}", world.number(key))
@@ -495,6 +601,8 @@ def test_api_operation(world, records, db, role, method, path):
         _check_per_problem(world, role, method, path, body)
     elif kind == "photo":
         _check_photos(world, role, method, path)
+    elif kind.startswith("survey"):
+        _check_surveys(world, role, method, path, kind)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import urls_collection_groups, urls_collection_symposiums
+from . import urls_collection_groups, urls_collection_surveys, urls_collection_symposiums
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 from .views.collection import symposiums as collection_symposiums
 
@@ -36,4 +36,6 @@ urlpatterns = [
     path("staff/collection/symposiums/", include(urls_collection_symposiums)),
     path("h5/signin/<str:token>/", collection_symposiums.signin, name="signin"),
     path("staff/collection/groups/", include(urls_collection_groups)),
+    path("staff/collection/surveys/", include(urls_collection_surveys.urlpatterns)),
+    path("h5/survey/", include(urls_collection_surveys.h5_urlpatterns)),
 ]

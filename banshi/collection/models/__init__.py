@@ -2,7 +2,7 @@ from .base import Record, RecordQuerySet
 from .boxes import BoxOpening, OpinionBox
 from .groups import GroupMessage, OnlineGroup
 from .liaisons import Liaison, LiaisonContact, LiaisonPairing
-from .survey import Distribution, Question, Questionnaire, Response
+from .survey import AnswerAppeal, Distribution, Question, Questionnaire, Response
 from .symposium import Symposium, SymposiumAttachment, SymposiumParticipant
 from .visits import HouseholdVisit
 
@@ -11,3 +11,4 @@ __all__ = [
     "LiaisonPairing", "OnlineGroup", "OpinionBox", "Question", "Questionnaire", "Record",
     "RecordQuerySet", "Response", "Symposium", "SymposiumAttachment", "SymposiumParticipant",
 ]
+__all__ += ["AnswerAppeal"]

@@ -97,3 +97,23 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.questionnaire_id} #{self.pk}"
+
+
+class AnswerAppeal(models.Model):
+    """A text answer turned into an appeal (一键转为诉求): the appeal's source is the Response;
+    this row says which question's answer it came from, so an answer is turned only once."""
+
+    response = models.ForeignKey(Response, models.CASCADE, related_name="answer_appeals")
+    question = models.ForeignKey(Question, models.CASCADE, related_name="+")
+    appeal = models.OneToOneField("appeals.Appeal", models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"],
+                                               name="survey_answer_appeal_once")]
+        verbose_name = verbose_name_plural = "问卷意见转诉求"
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id} → {self.appeal_id}"
