@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("staff/problems/<str:code>/", problems.problem_detail, name="problem"),
     path("staff/problems/<str:code>/act/<slug:action>/", problems.problem_act,
          name="problem-act"),
+    path("staff/collection/", include("banshi.web.urls_collection_boxes")),
 ]

@@ -1,0 +1,1 @@
+"""The collection records' actions, one module per part (import from the submodules)."""
