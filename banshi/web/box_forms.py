@@ -115,6 +115,10 @@ class AppealRowForm(AppealFieldsMixin):
         self.fields["content"].widget.attrs["rows"] = 3
         self.fields["region"].required = False
 
+    def has_changed(self) -> bool:
+        """A row with nothing but its (pre-filled) community is a blank row."""
+        return any(name != "region" for name in self.changed_data)
+
     def row(self) -> dict:
         data = self.cleaned_data
         return {key: data[key] for key in ("title", "content", "region", "contact_name",
@@ -176,6 +180,10 @@ class VisitRowForm(forms.Form):
     address = forms.CharField(label="住址", max_length=limits.ADDRESS_MAX)
     people_met = forms.IntegerField(label="人次", min_value=1, max_value=100, initial=1)
     notes = forms.CharField(label="走访记录", required=False, max_length=limits.NOTE_MAX)
+
+    def has_changed(self) -> bool:
+        """A row with nothing but its pre-filled community and count is a blank row."""
+        return any(name not in ("region", "people_met") for name in self.changed_data)
 
 
 VisitRows = forms.formset_factory(VisitRowForm, extra=0, max_num=ROWS_MAX,
