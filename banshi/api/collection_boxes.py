@@ -150,7 +150,7 @@ def list_liaisons(request):
                                        filter=Q(pairings__contacts__solved=True),
                                        distinct=True))
                 .order_by("unit__path", "name", "id"))
-    return [{"id": l.pk, "name": l.name, "branch": l.branch, "unit_code": l.unit.code,
-             "community_code": l.region.code if l.region else None,
-             "appointed_on": l.appointed_on, "households": l.households, "solved": l.solved}
-            for l in liaisons]
+    return [{"id": one.pk, "name": one.name, "branch": one.branch, "unit_code": one.unit.code,
+             "community_code": one.region.code if one.region else None,
+             "appointed_on": one.appointed_on, "households": one.households,
+             "solved": one.solved} for one in liaisons]

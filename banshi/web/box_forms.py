@@ -202,8 +202,9 @@ class PairingImportForm(RecordForm):
     field_order = ["unit", "file", "all_or_nothing"]
 
     file = forms.FileField(
-        label="结对名册", help_text="xlsx、xls、ods 或 csv；表头：联络员姓名、联系电话、所在党支部、"
-                                "所在社区、户主、住址、结对日期",
+        label="结对名册",
+        help_text="xlsx、xls、ods 或 csv；表头：联络员姓名、联系电话、所在党支部、所在社区、"
+                  "户主、住址、结对日期",
         widget=forms.FileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}))
     all_or_nothing = forms.BooleanField(label="全部成功才导入", required=False,
                                         help_text="勾选后，只要有一行出错就整批不导入")

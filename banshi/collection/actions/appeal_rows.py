@@ -11,8 +11,6 @@ from banshi.appeals import actions as appeal_actions
 from banshi.appeals.errors import ActionError
 from banshi.appeals.models import Appeal
 
-ROW_FIELDS = ("title", "content", "region", "contact_name", "contact_phone", "address")
-
 
 @dataclass
 class RowsReport:
@@ -28,13 +26,13 @@ def raise_appeals(rows: list[tuple[int, dict[str, Any]]], *, source: Model, chan
     """Submit one appeal per (row number, fields) with `source` as its source record."""
     report = RowsReport()
     for number, fields in rows:
-        data = {key: fields.get(key) for key in ROW_FIELDS if key in fields}
-        for key in ("contact_name", "contact_phone", "address"):
-            data[key] = data.get(key) or ""
         try:
             appeal, _code = appeal_actions.submit_appeal(
                 channel=channel, actor=actor, source=source, collected_at=collected_at,
-                **data)
+                title=fields.get("title") or "", content=fields.get("content") or "",
+                region=fields.get("region"), contact_name=fields.get("contact_name") or "",
+                contact_phone=fields.get("contact_phone") or "",
+                address=fields.get("address") or "")
         except ActionError as exc:
             report.errors.append((number, exc.field, exc.message))
         else:

@@ -134,7 +134,7 @@ def import_pairings(upload: BinaryIO, *, filename: str, unit: Unit, actor,
 
 
 def _save(good, *, unit: Unit, actor, report: PairingImport) -> None:
-    known = {(l.name, l.phone): l for l in Liaison.objects.filter(unit=unit)}
+    known = {(one.name, one.phone): one for one in Liaison.objects.filter(unit=unit)}
     pairings = []
     for _number, row in good:
         key = (row["name"], row["phone"])

@@ -48,6 +48,7 @@ def record_visit(*, actor, unit: Unit | None, visited_on: dt.date, region: Regio
                  visitors=visitors, address=address, people_met=people_met)
     if len(household_name) > 100:
         raise InvalidInput("户主/联系人不能超过100字", "household_name")
+    assert unit is not None  # may_record_for refused None
     return HouseholdVisit.objects.create(
         unit=unit, created_by=actor, visited_on=visited_on, region=region,
         visitors=visitors.strip()[:200], household_name=household_name.strip(),

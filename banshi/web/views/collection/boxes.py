@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from banshi.appeals.errors import ActionError
 from banshi.collection.access import access_record
 from banshi.collection.actions import boxes as actions
+from banshi.collection.actions.appeal_rows import RowsReport
 from banshi.collection.models import OpinionBox
 from banshi.collection.permissions import may_record_for
 
@@ -107,6 +108,8 @@ def box_label(request, code: str):
 @collection_required
 def box_opening(request, code: str):
     box = _box(request, code)
+    if not may_record_for(request.user, box.unit):
+        return render(request, "web/staff/forbidden.html", status=403)
     form = OpeningForm(request.POST, auto_id="id_opening_%s")
     if form.is_valid():
         try:
@@ -135,7 +138,8 @@ def opening_transcribe(request, code: str, opening: int):
     posted = request.method == "POST"
     extra = max(3, min(found.slips, 20))
     formset = appeal_rows(request.POST if posted else None, region=box.region, extra=extra)
-    report, problems = None, []
+    report: RowsReport | None = None
+    problems: list[tuple[int, str, str]] = []
     if posted:
         report, problems = run_rows(formset, lambda rows: actions.transcribe_slips(
             found, rows, actor=request.user))

@@ -63,7 +63,7 @@ def run_rows(formset, submit) -> tuple[RowsReport | None, list[tuple[int, str, s
     good = [(n, form) for n, form in filled if form.is_valid()]
     report = None
     if good:
-        report = submit([(n, form.row()) for n, form in good])
+        report = submit([(n, form.row()) for n, form in good])  # type: ignore[attr-defined]
         by_number = dict(good)
         for number, field, message in report.errors:
             apply_action_error(by_number[number], ActionError(message, field))

@@ -12,6 +12,7 @@ from banshi.appeals.errors import ActionError
 from banshi.appeals.masking import mask_address, mask_name
 from banshi.collection.access import access_record
 from banshi.collection.actions import visits as actions
+from banshi.collection.actions.appeal_rows import RowsReport
 from banshi.collection.models import HouseholdVisit
 from banshi.collection.permissions import may_record_for, may_see_personal
 from banshi.org import permissions
@@ -77,7 +78,8 @@ def visit_detail(request, pk: int):
     may_record = may_record_for(request.user, visit.unit)
     posted = request.method == "POST" and may_record
     formset = appeal_rows(request.POST if posted else None, region=visit.region, extra=2)
-    report, problems = None, []
+    report: RowsReport | None = None
+    problems: list[tuple[int, str, str]] = []
     if posted:
         report, problems = run_rows(formset, lambda rows: actions.raise_from_visit(
             visit, rows, actor=request.user))
