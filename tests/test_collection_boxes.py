@@ -234,3 +234,23 @@ def test_api_lists_boxes_in_scope(d):
         ("A-1", 2, 6, d.community.code)]
     assert Caller(d.zjj_staff).get("/collection/boxes").json()["results"] == []
     assert Caller().get("/collection/boxes").status_code == 401
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_through_the_transcribed_rows(d, text):
+    box = make_box(d)
+    opening = actions.record_opening(box, actor=d.dispatcher, opened_on=today(),
+                                     opened_by="张三", slips=1)
+    client = login(Client(), "linshanzhai-01")
+    url = reverse("web:opinion-box-transcribe", args=[box.code, opening.pk])
+    response = client.post(url, {
+        "rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "1", "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "50", "rows-0-title": text, "rows-0-content": text,
+        "rows-0-region": d.community.code})
+    assert "<script>alert" not in response.content.decode()
+    if len(text) > 200:  # longer than a title may be: named, nothing entered
+        assert response.status_code == 422 and "第1行 · 标题" in response.content.decode()
+        assert not Appeal.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert Appeal.objects.get().content == text.strip()
