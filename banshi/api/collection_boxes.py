@@ -82,10 +82,11 @@ def list_boxes(request):
     boxes = (OpinionBox.objects.visible_to(request.user).select_related("unit", "region")
              .annotate(opening_count=Count("openings"), slip_count=Sum("openings__slips"))
              .order_by("code"))
-    return [{"code": b.code, "kind": b.kind, "place": b.place,
-             "community_code": b.region.code if b.region else None, "unit_code": b.unit.code,
-             "installed_on": b.installed_on, "status": b.status,
-             "openings": b.opening_count, "slips": b.slip_count or 0} for b in boxes]
+    return _Shaped(boxes, lambda b: {
+        "code": b.code, "kind": b.kind, "place": b.place,
+        "community_code": b.region.code if b.region else None, "unit_code": b.unit.code,
+        "installed_on": b.installed_on, "status": b.status,
+        "openings": b.opening_count, "slips": b.slip_count or 0})
 
 
 def visit_out(user, visit: HouseholdVisit) -> dict:
@@ -99,17 +100,17 @@ def visit_out(user, visit: HouseholdVisit) -> dict:
             "people_met": visit.people_met}
 
 
-class _Visits:
-    """The caller's visits, each masked per caller when a page is cut."""
+class _Shaped:
+    """A queryset whose rows are shaped (and masked per caller) only when a page is cut."""
 
-    def __init__(self, user, queryset):
-        self.user, self.queryset = user, queryset
+    def __init__(self, queryset, shape):
+        self.queryset, self.shape = queryset, shape
 
     def __len__(self) -> int:
         return self.queryset.count()
 
     def __getitem__(self, page: slice) -> list[dict]:
-        return [visit_out(self.user, v) for v in self.queryset[page]]
+        return [self.shape(row) for row in self.queryset[page]]
 
 
 @router.get("/visits", response={200: list[VisitOut]} | STAFF | {403: Error}, auth=bearer,
@@ -119,7 +120,7 @@ def list_visits(request):
     _gate(request.user)
     visits = (HouseholdVisit.objects.visible_to(request.user)
               .select_related("unit", "region").order_by("-visited_on", "-id"))
-    return _Visits(request.user, visits)
+    return _Shaped(visits, lambda visit: visit_out(request.user, visit))
 
 
 @router.post("/visits", response={201: VisitOut} | ACTING, auth=bearer,
@@ -150,7 +151,8 @@ def list_liaisons(request):
                                        filter=Q(pairings__contacts__solved=True),
                                        distinct=True))
                 .order_by("unit__path", "name", "id"))
-    return [{"id": one.pk, "name": one.name, "branch": one.branch, "unit_code": one.unit.code,
-             "community_code": one.region.code if one.region else None,
-             "appointed_on": one.appointed_on, "households": one.households,
-             "solved": one.solved} for one in liaisons]
+    return _Shaped(liaisons, lambda one: {
+        "id": one.pk, "name": one.name, "branch": one.branch, "unit_code": one.unit.code,
+        "community_code": one.region.code if one.region else None,
+        "appointed_on": one.appointed_on, "households": one.households,
+        "solved": one.solved})
