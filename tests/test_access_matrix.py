@@ -137,10 +137,23 @@ WEB = {
     "questionnaire-act": ("survey post", "POST"),
     "survey": ("survey public", "GET"), "survey-done": ("survey public", "GET"),
 }
+# Collection: opinion boxes, household visits, liaisons (records made per test below).
+WEB |= {
+    "opinion-boxes": ("list", "GET"), "household-visits": ("list", "GET"),
+    "liaisons": ("list", "GET"),
+    "opinion-box-new": ("gate", "GET"), "household-visit-new": ("gate", "GET"),
+    "household-visits-day": ("gate", "GET"), "liaisons-import": ("gate", "GET"),
+    "opinion-box": ("box record", "GET"), "opinion-box-label": ("box record", "GET"),
+    "opinion-box-edit": ("box record", "GET"), "opinion-box-transcribe": ("box record", "GET"),
+    "opinion-box-opening": ("box record", "POST"), "household-visit": ("box record", "GET"),
+    "liaison": ("box record", "GET"), "liaison-contact": ("box record", "POST"),
+}
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
          "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"},
          "symposium-new": MAY_ENTER, "online-group-new": MAY_ENTER,
-         "questionnaire-new": MAY_ENTER}
+         "questionnaire-new": MAY_ENTER,
+         "opinion-box-new": MAY_ENTER, "household-visit-new": MAY_ENTER,
+         "household-visits-day": MAY_ENTER, "liaisons-import": MAY_ENTER}
 
 # Collection records, one per place (by hand, as SEES): a symposium and a group each at
 # 百花 (community), the street, 西里 (the other street's community) and the 城管局.
@@ -289,6 +302,9 @@ def test_staff_page(world, records, db, role, name):
     if kind.startswith("survey"):
         check_survey_page(world, client, role, name, kind)
         return
+    if kind == "box record":
+        _check_box_page(world, role, name, method, client)
+        return
     if kind == "object" or kind == "post":
         for label, url, key in object_targets(world, name):
             response = client.post(url, {}) if method == "POST" else client.get(url)
@@ -389,6 +405,73 @@ def check_survey_page(world, client, role, name, kind):
             assert_no_leak(world, role, body_text(response_), where)
 
 
+# Collection records of 百花 (`own`) and 西里 (`far`): who sees them, who sees the
+# household unmasked (the record's unit and those above it, the dispatcher, admins).
+RECORD_SCOPE = {"own": {"dispatcher", "leader", "inspector", "admin", "street", "community"},
+                "far": {"dispatcher", "leader", "inspector", "admin", "sibling_street",
+                        "other_community"}}
+RECORD_PERSONAL = {"own": {"dispatcher", "admin", "street", "community"},
+                   "far": {"dispatcher", "admin", "sibling_street", "other_community"}}
+HOUSEHOLDS = {"own": "甄十全", "far": "贾九如"}
+
+
+def collection_records(world) -> dict[str, dict]:
+    """A box with an opening, a visit and a liaison with a pairing, for `own` and `far`."""
+    import datetime as dt
+
+    from banshi.collection.models import BoxOpening, HouseholdVisit, Liaison, OpinionBox
+
+    day = dt.date(2026, 3, 5)
+    made = {}
+    for key, role in (("own", "community"), ("far", "other_community")):
+        unit = world.users[role].staff.unit
+        box = OpinionBox.objects.create(unit=unit, code=f"M-{key}", place="门口",
+                                        region=unit.region, installed_on=day)
+        opening = BoxOpening.objects.create(box=box, opened_on=day, opened_by="甲", slips=1)
+        visit = HouseholdVisit.objects.create(unit=unit, region=unit.region, visited_on=day,
+                                              visitors="乙", household_name=HOUSEHOLDS[key],
+                                              address=f"{HOUSEHOLDS[key]}家门牌")
+        liaison = Liaison.objects.create(unit=unit, name="丙", appointed_on=day)
+        liaison.pairings.create(region=unit.region, household_name=HOUSEHOLDS[key],
+                                address=f"{HOUSEHOLDS[key]}家门牌", paired_on=day)
+        made[key] = {"box": box, "opening": opening, "visit": visit, "liaison": liaison}
+    return made
+
+
+def record_url(name: str, rows: dict) -> str:
+    box, args = rows["box"], {
+        "opinion-box-transcribe": [rows["box"].code, rows["opening"].pk],
+        "household-visit": [rows["visit"].pk], "liaison": [rows["liaison"].pk],
+        "liaison-contact": [rows["liaison"].pk]}
+    return reverse(f"web:{name}", args=args.get(name, [box.code]))
+
+
+def _check_box_page(world, role, name, method, client):
+    """In scope: 200 to read (403 for pages that record, to roles that only read; 422 for an
+    empty POST); outside: 404; the household unmasked only where RECORD_PERSONAL says."""
+    for key, rows in collection_records(world).items():
+        url = record_url(name, rows)
+        response = client.post(url, {}) if method == "POST" else client.get(url)
+        where = f"{method} {url} ({key})"
+        if role == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+            continue
+        if role not in RECORD_SCOPE[key]:
+            assert response.status_code == 404, f"{role}: {where} is not 404"
+            continue
+        records = name in ("opinion-box-edit", "opinion-box-transcribe", "opinion-box-opening",
+                           "liaison-contact")
+        allowed = {403} if records and role in ("leader", "inspector") else (
+            {422} if method == "POST" else {200})
+        assert response.status_code in allowed, where
+        text = body_text(response)
+        assert_no_leak(world, role, text, where)
+        if role not in RECORD_PERSONAL[key]:
+            assert HOUSEHOLDS[key] not in text, f"{role} sees the household on {where}"
+        elif name in ("household-visit", "liaison"):
+            assert HOUSEHOLDS[key] in text, where
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_site_is_for_django_staff_only(world, db, role):
     response = web_client(world, role).get("/admin/")
@@ -433,6 +516,10 @@ API_OPS = {
     ("GET", "/collection/symposiums"): ("record list", None),
     ("GET", "/collection/surveys"): ("survey list", None),
     ("GET", "/collection/surveys/{survey_id}/results"): ("survey", None),
+    ("GET", "/collection/boxes"): ("collection list", None),
+    ("GET", "/collection/visits"): ("collection list", None),
+    ("GET", "/collection/liaisons"): ("collection list", None),
+    ("POST", "/collection/visits"): ("collection post", {"visitors": ""}),
 }
 
 
@@ -603,8 +690,32 @@ def test_api_operation(world, records, db, role, method, path):
         _check_photos(world, role, method, path)
     elif kind.startswith("survey"):
         _check_surveys(world, role, method, path, kind)
+    elif kind.startswith("collection"):
+        _check_collection_api(world, role, method, path, body)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
+
+
+def _check_collection_api(world, role, method, path, body):
+    """Lists: 401 without a token, else the caller's records only (households masked where
+    RECORD_PERSONAL says); POST: an incomplete body is 422 for every staff role."""
+    made = collection_records(world)
+    response = api_call(world, role, method, path, body, params={"page_size": 200})
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    if method == "POST":
+        assert response.status_code == 422, role
+        return
+    assert response.status_code == 200, role
+    text = response.content.decode()
+    results = response.json()["results"]
+    expected = {key for key in made if role in RECORD_SCOPE[key]}
+    assert len(results) == len(expected), (role, path)
+    for key in made:
+        if role not in RECORD_PERSONAL[key]:
+            assert HOUSEHOLDS[key] not in text, (role, path)
+    assert_no_leak(world, role, text, f"{method} {path}")
 
 
 def test_the_world_is_what_the_tables_say(world, db):

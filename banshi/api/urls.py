@@ -11,7 +11,14 @@ from banshi.org.lockout import lockout_message, login_succeeded
 from banshi.org.models import ApiToken
 from banshi.web.ratelimit import RateLimited, attempt
 
-from . import appeals, collection_surveys, collection_symposiums, problems, reference
+from . import (
+    appeals,
+    collection_boxes,
+    collection_surveys,
+    collection_symposiums,
+    problems,
+    reference,
+)
 from . import schemas as s
 from .auth import bearer
 from .errors import http_error_body, validation_error_body
@@ -29,6 +36,7 @@ api.add_router("/problems", problems.router)
 api.add_router("", reference.router)
 api.add_router("/collection", collection_symposiums.router)
 api.add_router("/collection/surveys", collection_surveys.router)
+api.add_router("/collection", collection_boxes.router)
 
 
 @api.exception_handler(ActionError)

@@ -105,9 +105,12 @@ class AppealFieldsMixin(forms.Form):
 
 
 class SubmitForm(AppealFieldsMixin):
-    """The resident's H5 form."""
+    """The resident's H5 form; `box` carries the code of the opinion box whose QR label
+    opened it (an unknown or retired code is ignored: the plain form)."""
 
     required_css_class = "required"
+
+    box = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
 
 def _today() -> dt.date:

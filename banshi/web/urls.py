@@ -38,4 +38,5 @@ urlpatterns = [
     path("staff/collection/groups/", include(urls_collection_groups)),
     path("staff/collection/surveys/", include(urls_collection_surveys.urlpatterns)),
     path("h5/survey/", include(urls_collection_surveys.h5_urlpatterns)),
+    path("staff/collection/", include("banshi.web.urls_collection_boxes")),
 ]

@@ -13,6 +13,7 @@ from banshi.appeals.access import normalise_code, normalise_number, track_appeal
 from banshi.appeals.choices import Channel, State
 from banshi.appeals.photos import resident_photo
 from banshi.appeals.public import own_photos, public_reply, public_timeline, reply_photos
+from banshi.collection.actions.boxes import box_for_resident
 
 from .. import ratelimit
 from ..clients import with_device_cookie
@@ -49,21 +50,27 @@ def landing(request):
 @resident_page
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    if request.method != "POST":
-        return render(request, "web/h5/submit.html", {"form": SubmitForm()})
+    if request.method != "POST":  # ?box=<code>: an opinion box's QR label
+        box = box_for_resident(request.GET.get("box", ""))
+        initial = {"box": box.code, "region": box.region.code if box.region else ""} \
+            if box else {}
+        return render(request, "web/h5/submit.html",
+                      {"form": SubmitForm(initial=initial), "box": box})
     form = SubmitForm(request.POST, request.FILES)
+    box = box_for_resident(request.POST.get("box", ""))
     if form.is_valid():
+        via = {"channel": Channel.OPINION_BOX, "source": box} if box else {
+            "channel": Channel.ONLINE_FORM}
         try:
             with ratelimit.reserve(request, "submit"):
-                appeal, code = actions.submit_appeal(channel=Channel.ONLINE_FORM,
-                                                     **form.appeal_fields())
+                appeal, code = actions.submit_appeal(**via, **form.appeal_fields())
         except actions.ActionError as exc:
             apply_action_error(form, exc)
         else:
             request.session[SUBMITTED] = {"number": appeal.number, "title": appeal.title,
                                           "code": code}
             return redirect("web:submitted")
-    return render(request, "web/h5/submit.html", {"form": form}, status=422)
+    return render(request, "web/h5/submit.html", {"form": form, "box": box}, status=422)
 
 
 @resident_page
