@@ -11,7 +11,7 @@ from banshi.org.lockout import lockout_message, login_succeeded
 from banshi.org.models import ApiToken
 from banshi.web.ratelimit import RateLimited, attempt
 
-from . import appeals, problems, reference
+from . import appeals, problems, reference, stats
 from . import schemas as s
 from .auth import bearer
 from .errors import http_error_body, validation_error_body
@@ -27,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/appeals", appeals.router)
 api.add_router("/problems", problems.router)
 api.add_router("", reference.router)
+api.add_router("/stats", stats.router)
 
 
 @api.exception_handler(ActionError)

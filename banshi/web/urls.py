@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import urls_collection_stats
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 
 app_name = "web"
@@ -32,3 +33,4 @@ urlpatterns = [
     path("staff/problems/<str:code>/act/<slug:action>/", problems.problem_act,
          name="problem-act"),
 ]
+urlpatterns += urls_collection_stats.urlpatterns
