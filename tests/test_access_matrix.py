@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from banshi.appeals.photos import resident_token
@@ -113,6 +114,7 @@ WEB = {
     "case": ("object", "GET"), "photo": ("object", "GET"), "problem": ("object", "GET"),
     "act": ("post", "POST"), "case-problem": ("post", "POST"),
     "problem-act": ("post", "POST"),
+    "collection-stats": ("list", "GET"), "collection-stats-export": ("list", "GET"),
 }
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
          "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"}}
@@ -245,6 +247,7 @@ API_OPS = {
     ("POST", "/problems/{code}/supervise"): (
         "problem action", {"instruction": "限期整改", "due_date": "2099-01-01"}),
     ("POST", "/problems/{code}/answer_supervision"): ("problem action", {"answer": "已整改"}),
+    ("GET", "/stats/collection"): ("stats", None),
 }
 
 
@@ -329,6 +332,22 @@ def _check_photos(world, role, method, path):
             assert_no_leak(w, role, response.content.decode(), where)
 
 
+def _check_stats(world, role, method, path):
+    """The collection figures count what the role may see: every appeal of SEES[role] (all
+    collected today); narrowing to the sibling street is 404 for those who cannot see it."""
+    period = {"start": "2000-01-01", "end": timezone.localdate().isoformat()}
+    response = api_call(world, role, method, path, params=period)
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200, role
+    assert response.json()["appeals_collected"] == len(SEES[role]), role
+    assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
+    narrowed = api_call(world, role, method, path, params=period | {"unit": "zhongyuanxilu"})
+    sees_sibling = role in ("dispatcher", "leader", "inspector", "admin", "sibling_street")
+    assert narrowed.status_code == (200 if sees_sibling else 404), role
+
+
 def _check_per_appeal(world, role, method, path, kind, body):
     for key in world.appeals:
         target = path.replace("{number}", world.number(key))
@@ -373,6 +392,8 @@ def test_api_operation(world, db, role, method, path):
         _check_per_problem(world, role, method, path, body)
     elif kind == "photo":
         _check_photos(world, role, method, path)
+    elif kind == "stats":
+        _check_stats(world, role, method, path)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
 
