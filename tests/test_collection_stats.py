@@ -122,6 +122,10 @@ class World:
 
 @pytest.fixture
 def world(d) -> World:
+    return build_world(d)
+
+
+def build_world(d) -> World:
     other = add_other_street(d)
     units = {"street": d.street_unit, "community": d.community_unit,
              "sibling_street": other.street_unit, "other_community": other.community_unit,

@@ -150,12 +150,16 @@ def chart_data(figures: dict, rows: list[dict], weeks, start, end, unit) -> dict
     }
 
 
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}"
+
+
 def cards(figures: dict) -> list[dict]:
     result = []
     for key, label, measure in CARDS:
         value = figures[key]
         if key == "survey_return_rate":
-            value = "—" if value is None else f"{value * 100:.1f}"
+            value = percent(value)
         result.append({"key": key, "label": label, "value": value, "unit": measure})
     return result
 
@@ -175,7 +179,8 @@ def collection_stats(request):
     return render(request, "web/collection/stats/collection.html", {
         "form": form, "presets": presets(), "start": start, "end": end, "unit": unit,
         "scope_name": name, "figures": figures, "cards": cards(figures),
-        "sentence": sentence(name, figures), "rows": breakdown["rows"],
+        "sentence": sentence(name, figures),
+        "rows": [row | {"rate": percent(row["survey_return_rate"])} for row in breakdown["rows"]],
         "charts": chart_data(figures, breakdown["rows"], weeks, start, end, unit),
     })
 
