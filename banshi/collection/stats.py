@@ -263,7 +263,7 @@ def per_street(user, start: dt.date, end: dt.date, unit: Unit | None = None) -> 
         counts = streets[key]
         if not any(counts.values()):
             continue
-        row = {name: int(counts[name]) for name in COUNTS}
+        row: dict = {name: int(counts[name]) for name in COUNTS}
         row["survey_return_rate"] = return_rate(row["surveys_returned"],
                                                 row["surveys_distributed"])
         rows.append({"unit": units.get(key) if key != OTHER else None, **row})
