@@ -395,7 +395,9 @@ def test_page_defaults_to_the_campaign_and_refuses_bad_periods(world, settings):
     html = response.content.decode()
     assert 'href="?start=2026-03-05&amp;end=' in html and "本月" in html
     for params in [{"start": "2026-03-31", "end": "2026-03-01"},
-                   {"start": "bad", "end": "2026-03-01"}] + [
+                   {"start": "bad", "end": "2026-03-01"},
+                   {"start": "0001-01-01", "end": "2026-03-01"},
+                   {"start": "2026-03-01", "end": "9999-12-31"}] + [
                    {"start": text, "end": "2026-03-01"} for text in HOSTILE]:
         refused = page(world.users["dispatcher"], **params)
         assert refused.status_code == 400

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from banshi.appeals.choices import Channel
+from banshi.appeals.validators import validate_date
 from banshi.collection.permissions import may_see_collection
 from banshi.collection.stats import (
     CHANNEL_KEYS,
@@ -56,8 +57,8 @@ def presets() -> list[tuple[str, dt.date, dt.date]]:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="统计期起", widget=DateInput())
-    end = forms.DateField(label="统计期止", widget=DateInput())
+    start = forms.DateField(label="统计期起", widget=DateInput(), validators=[validate_date])
+    end = forms.DateField(label="统计期止", widget=DateInput(), validators=[validate_date])
     unit = forms.ChoiceField(label="单位", required=False, widget=UnitSelect())
 
     def __init__(self, *args, user, **kwargs):
