@@ -450,3 +450,11 @@ def test_export_for_a_community_is_scoped(world):
     assert rows[0][0] == "百花社区居委会征集工作统计"
     assert [row[0] for row in rows[3:]] == ["林山寨街道办事处", "合计"]
     assert rows[-1][1] == expected("community")["symposiums"]
+
+
+def test_page_queries_do_not_grow_with_the_streets(world, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(world.users["dispatcher"])
+    with django_assert_max_num_queries(26):
+        response = client.get(PAGE, {"start": "2026-03-01", "end": "2026-03-31"})
+    assert response.status_code == 200

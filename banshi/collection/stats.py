@@ -257,7 +257,7 @@ def per_street(user, start: dt.date, end: dt.date, unit: Unit | None = None) -> 
         streets.setdefault(unit_street.get(unit_id) or OTHER, Counter()).update(counts)
     for street, n in _appeals_by_street(appeals).items():
         streets.setdefault(street, Counter())["appeals_collected"] += n
-    units = Unit.objects.in_bulk([k for k in streets if k != OTHER])
+    units = Unit.objects.select_related("region").in_bulk([k for k in streets if k != OTHER])
     rows = []
     for key in sorted(streets, key=lambda k: (k == OTHER, units[k].path if k != OTHER else "")):
         counts = streets[key]
