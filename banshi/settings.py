@@ -4,7 +4,7 @@ import ipaddress
 import os
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -268,6 +268,10 @@ AXES_VERBOSE = False  # its log lines keep the user name and address masked eith
 # API tokens: lifetime and how many live tokens one account may hold.
 BANSHI_TOKEN_TTL = envduration("BANSHI_TOKEN_TTL", "12h")
 BANSHI_TOKEN_MAX_PER_USER = envint("BANSHI_TOKEN_MAX_PER_USER", 10)
+
+# The campaign's first day (the mobilisation meeting): the statistics page's "since the
+# campaign began" period. Issue 9 replaces it with the Campaign record.
+BANSHI_CAMPAIGN_START = date.fromisoformat(os.environ.get("BANSHI_CAMPAIGN_START", "2026-03-05"))
 
 LOGGING = {
     "version": 1,

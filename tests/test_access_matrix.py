@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from banshi.appeals.photos import resident_token
@@ -147,6 +148,7 @@ WEB |= {
     "opinion-box-edit": ("box record", "GET"), "opinion-box-transcribe": ("box record", "GET"),
     "opinion-box-opening": ("box record", "POST"), "household-visit": ("box record", "GET"),
     "liaison": ("box record", "GET"), "liaison-contact": ("box record", "POST"),
+    "collection-stats": ("list", "GET"), "collection-stats-export": ("list", "GET"),
 }
 GATES = {"entry": MAY_ENTER, "import": MAY_DISPATCH, "problem-new": MAY_DISPATCH,
          "bulk-dispatch": MAY_DISPATCH, "leaders": MAY_DISPATCH | {"leader"},
@@ -520,6 +522,7 @@ API_OPS = {
     ("GET", "/collection/visits"): ("collection list", None),
     ("GET", "/collection/liaisons"): ("collection list", None),
     ("POST", "/collection/visits"): ("collection post", {"visitors": ""}),
+    ("GET", "/stats/collection"): ("stats", None),
 }
 
 
@@ -626,6 +629,22 @@ def _check_surveys(world, role, method, path, kind):
             assert response.status_code == 404, f"{role}: {target} is not 404"
 
 
+def _check_stats(world, role, method, path):
+    """The collection figures count what the role may see: every appeal of SEES[role] (all
+    collected today); narrowing to the sibling street is 404 for those who cannot see it."""
+    period = {"start": "2000-01-01", "end": timezone.localdate().isoformat()}
+    response = api_call(world, role, method, path, params=period)
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200, role
+    assert response.json()["appeals_collected"] == len(SEES[role]), role
+    assert_no_leak(world, role, response.content.decode(), f"{method} {path}")
+    narrowed = api_call(world, role, method, path, params=period | {"unit": "zhongyuanxilu"})
+    sees_sibling = role in ("dispatcher", "leader", "inspector", "admin", "sibling_street")
+    assert narrowed.status_code == (200 if sees_sibling else 404), role
+
+
 def _check_per_appeal(world, role, method, path, kind, body):
     for key in world.appeals:
         target = path.replace("{number}", world.number(key))
@@ -692,6 +711,8 @@ def test_api_operation(world, records, db, role, method, path):
         _check_surveys(world, role, method, path, kind)
     elif kind.startswith("collection"):
         _check_collection_api(world, role, method, path, body)
+    elif kind == "stats":
+        _check_stats(world, role, method, path)
     else:
         _check_per_appeal(world, role, method, path, kind, body)
 

@@ -18,6 +18,7 @@ from . import (
     collection_symposiums,
     problems,
     reference,
+    stats,
 )
 from . import schemas as s
 from .auth import bearer
@@ -37,6 +38,7 @@ api.add_router("", reference.router)
 api.add_router("/collection", collection_symposiums.router)
 api.add_router("/collection/surveys", collection_surveys.router)
 api.add_router("/collection", collection_boxes.router)
+api.add_router("/stats", stats.router)
 
 
 @api.exception_handler(ActionError)

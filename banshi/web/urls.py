@@ -1,7 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import urls_collection_groups, urls_collection_surveys, urls_collection_symposiums
+from . import (
+    urls_collection_groups,
+    urls_collection_stats,
+    urls_collection_surveys,
+    urls_collection_symposiums,
+)
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 from .views.collection import symposiums as collection_symposiums
 
@@ -40,3 +45,4 @@ urlpatterns = [
     path("h5/survey/", include(urls_collection_surveys.h5_urlpatterns)),
     path("staff/collection/", include("banshi.web.urls_collection_boxes")),
 ]
+urlpatterns += urls_collection_stats.urlpatterns
