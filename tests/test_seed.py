@@ -120,7 +120,8 @@ def test_passwords_are_kept_unless_reset(seeded):
 
 def test_demo_appeals_reach_every_state(seeded):
     appeals = Appeal.objects.filter(external_id__startswith=demo.DEMO_PREFIX)
-    assert appeals.count() == 60
+    assert Appeal.objects.count() == 60  # the story's and those pasted from the groups
+    assert appeals.count() < 60
     assert set(appeals.values_list("state", flat=True)) == set(State.values)
     assert set(appeals.values_list("channel", flat=True)) == CHANNELS
     assert appeals.values("region__parent").distinct().count() == 14

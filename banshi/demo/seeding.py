@@ -34,6 +34,7 @@ from banshi.appeals.models import (
 )
 from banshi.appeals.permissions import may_supervise
 from banshi.demo import routing
+from banshi.demo.collection_common import CAMPAIGN_START
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import Role, UnitKind
 from banshi.org.loaders import LoadError, read_rows
@@ -43,6 +44,8 @@ DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "banshi-demo"  # noqa: S105 - the documented demo password
 DEMO_PREFIX = "demo-"
 MIN_APPEALS = 20
+# The report's "征集群众诉求2119条": the demo collects that many appeals in the campaign.
+DEMO_APPEALS = 2119
 
 
 
@@ -108,7 +111,7 @@ OUTCOME_SHARES = {
 AGE_DAYS = {State.SUBMITTED: (0.02, 2), State.DISPATCHED: (0.05, 1.5),
             State.RETURNED: (0.5, 8), State.IN_PROGRESS: (1, 18), State.RESOLVED: (3, 30),
             State.MERGED: (0.5, 15)}  # a duplicate of a case still open (merged, not answered)
-CLOSED_AGE_DAYS = (4, 120)  # closed and invalid: the whole campaign so far
+CLOSED_AGE_DAYS = 4  # closed and invalid: from 4 days old back to the campaign's start
 # Community and street cases are the campaign's daily bread: drawn more often.
 LOCAL_WEIGHT = {"community": 3, "street": 2}
 # Hours between the steps of an appeal's life (low, high), drawn uniformly; a step never goes
@@ -274,7 +277,9 @@ def make_plan(n: int, rng: random.Random) -> list[tuple[State, dt.datetime]]:
     counts = {state: max(1, round(share * n)) for state, share in OUTCOME_SHARES.items()}
     counts[State.CLOSED] = n - sum(counts.values())
     now = timezone.now()
-    plan = [(state, now - dt.timedelta(days=rng.uniform(*AGE_DAYS.get(state, CLOSED_AGE_DAYS))))
+    campaign = (timezone.localdate(now) - CAMPAIGN_START).days - 1  # the whole campaign so far
+    closed = (CLOSED_AGE_DAYS, max(CLOSED_AGE_DAYS + 30, campaign))
+    plan = [(state, now - dt.timedelta(days=rng.uniform(*AGE_DAYS.get(state, closed))))
             for state, count in counts.items() for _ in range(count)]
     return sorted(plan, key=lambda item: item[1])
 
@@ -325,6 +330,9 @@ class Story:
         self.units = {u.code: u for u in Unit.objects.all()}
         self.done: list[tuple[Appeal, Template, Place]] = []
         self.waiting = self.escalated = 0
+        # the collection record an appeal came from (a symposium, a box's opening …)
+        from .collection import Sources  # the collection seeders import this module
+        self.sources = Sources(random.Random(rng.random()))
 
     # people and places
 
@@ -385,6 +393,7 @@ class Story:
             region=place.region, collected_at=collected_at,
             actor=self.entered_by(channel, place),
             external_id=f"{DEMO_PREFIX}{number:04d}", **self.resident(channel),
+            source=self.sources.pick(channel, place.street, collected_at.date()),
         )
         return appeal
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from banshi.appeals.choices import State
 from banshi.appeals.models import Appeal
 from banshi.demo import seeding as demo
+from banshi.demo.collection import seed_collection
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import UnitKind
 from banshi.org.models import Unit
@@ -19,8 +20,9 @@ class Command(BaseCommand):
             "以及经过真实办理流程的演示诉求。可重复运行，不会重复创建。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--appeals", type=int, default=400,
-                            help="演示诉求条数(默认400；0 表示不创建)")
+        parser.add_argument("--appeals", type=int, default=demo.DEMO_APPEALS,
+                            help=f"活动期间征集的演示诉求条数(默认{demo.DEMO_APPEALS}，即报告中的"
+                                 "“征集群众诉求”数，含网络群组中贴来的；0 表示不创建诉求)")
         parser.add_argument("--seed", type=int, default=2021, help="随机种子(默认2021)")
         parser.add_argument("--reset-passwords", action="store_true",
                             help=f"把已有演示账号的密码重置为 {demo.DEMO_PASSWORD}")
@@ -38,8 +40,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"演示账号：新增 {accounts['created']} 个"
                           + (f"，重置密码 {accounts['reset']} 个" if reset_passwords else ""))
+        for line in seed_collection(seed, messages=bool(appeals)):
+            self.stdout.write(line)
         if appeals:
-            self.seed_appeals(appeals, seed)
+            # the appeals pasted from the groups above count towards the total
+            pasted = Appeal.objects.exclude(external_id__startswith=demo.DEMO_PREFIX).count()
+            self.seed_appeals(max(demo.MIN_APPEALS, appeals - pasted), seed)
             recorded = demo.record_problems()
             self.stdout.write(f"共性问题(待确认)：新增 {len(recorded.created)} 个，"
                               f"更新 {len(recorded.updated)} 个")
