@@ -13,10 +13,11 @@ from banshi.appeals.errors import InvalidInput, NotPermitted
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
 
-from ..choices import BoxKind, BoxStatus
+from ..choices import BoxKind, BoxStatus, RecordAction
 from ..models import BoxOpening, OpinionBox
 from ..permissions import may_record_for
 from .appeal_rows import RowsReport, raise_appeals
+from .common import appeal_numbers, changed_fields, record_event
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
 BOX_FIELDS = ("code", "kind", "place", "region", "unit", "installed_on", "status")
@@ -54,7 +55,9 @@ def register_box(*, actor, **fields) -> OpinionBox:
     _check_box_fields(fields, actor=actor, box=None)
     data = {key: fields[key] for key in BOX_FIELDS}
     data["place"] = data["place"].strip()
-    return OpinionBox.objects.create(created_by=actor, **data)
+    box = OpinionBox.objects.create(created_by=actor, **data)
+    record_event(box, RecordAction.CREATE, actor=actor)
+    return box
 
 
 @transaction.atomic
@@ -63,10 +66,13 @@ def update_box(box: OpinionBox, *, actor, **fields) -> OpinionBox:
     if not may_record_for(actor, box.unit):
         raise NotPermitted("不能修改该意见箱")
     _check_box_fields(fields, actor=actor, box=box)
+    changed = changed_fields(box, {key: fields[key] for key in BOX_FIELDS}
+                             | {"place": str(fields["place"]).strip()})
     for key in BOX_FIELDS:
         setattr(box, key, fields[key])
     box.place = box.place.strip()
     box.save()
+    record_event(box, RecordAction.UPDATE, actor=actor, data={"fields": changed})
     return box
 
 
@@ -84,8 +90,13 @@ def record_opening(box: OpinionBox, *, actor, opened_on: dt.date, opened_by: str
         raise InvalidInput("请填写开箱人", "opened_by")
     if slips < 0:
         raise InvalidInput("意见条数不能为负数", "slips")
-    return BoxOpening.objects.create(box=box, opened_on=opened_on, opened_by=opened_by.strip(),
-                                     slips=slips, note=note.strip())
+    opening = BoxOpening.objects.create(box=box, opened_on=opened_on,
+                                        opened_by=opened_by.strip(), slips=slips,
+                                        note=note.strip())
+    record_event(box, RecordAction.OPEN_BOX, actor=actor,
+                 data={"opening": opening.pk, "opened_on": opened_on.isoformat(),
+                       "slips": slips})
+    return opening
 
 
 def transcribe_slips(opening: BoxOpening, rows, *, actor) -> RowsReport:
@@ -95,8 +106,13 @@ def transcribe_slips(opening: BoxOpening, rows, *, actor) -> RowsReport:
         raise NotPermitted("不能为该意见箱录入诉求")
     noon = timezone.make_aware(dt.datetime.combine(opening.opened_on, dt.time(12, 0)))
     collected = min(noon, timezone.now())
-    return raise_appeals(rows, source=opening, channel=Channel.OPINION_BOX, actor=actor,
-                         collected_at=collected)
+    report = raise_appeals(rows, source=opening, channel=Channel.OPINION_BOX, actor=actor,
+                           collected_at=collected)
+    if report.done:
+        record_event(opening.box, RecordAction.RAISE_APPEALS, actor=actor,
+                     data={"opening": opening.pk, "appeals": appeal_numbers(report.done.values()),
+                           "refused_rows": sorted({n for n, _f, _m in report.errors})})
+    return report
 
 
 def box_for_resident(code: str) -> OpinionBox | None:

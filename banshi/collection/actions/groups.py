@@ -15,9 +15,16 @@ from banshi.appeals.limits import CONTENT_MAX, TITLE_MAX
 from banshi.appeals.models import Appeal
 from banshi.org.models import Region, Unit
 
-from ..choices import GroupKind
+from ..choices import GroupKind, RecordAction
 from ..models import GroupMessage, OnlineGroup
-from .common import check_recording, community, optional_text, require_text
+from .common import (
+    changed_fields,
+    check_recording,
+    community,
+    optional_text,
+    record_event,
+    require_text,
+)
 
 NAME_MAX = 200
 ALIAS_MAX = 100
@@ -43,7 +50,10 @@ def create_group(*, actor: User, unit: Unit | None, kind: str, name: str,
                  is_active: bool = True) -> OnlineGroup:
     unit = check_recording(actor, unit)
     values = _fields(kind=kind, name=name, region=region, members=members, is_active=is_active)
-    return OnlineGroup.objects.create(unit=unit, created_by=actor, **values)
+    with transaction.atomic():
+        group = OnlineGroup.objects.create(unit=unit, created_by=actor, **values)
+        record_event(group, RecordAction.CREATE, actor=actor)
+    return group
 
 
 def update_group(group: OnlineGroup, *, actor: User, unit: Unit | None, kind: str, name: str,
@@ -52,8 +62,11 @@ def update_group(group: OnlineGroup, *, actor: User, unit: Unit | None, kind: st
     check_recording(actor, group.unit)
     values = _fields(kind=kind, name=name, region=region, members=members, is_active=is_active)
     values["unit"] = check_recording(actor, unit)
-    OnlineGroup.objects.filter(pk=group.pk).update(**values)
-    group.refresh_from_db()
+    with transaction.atomic():
+        changed = changed_fields(group, values)
+        OnlineGroup.objects.filter(pk=group.pk).update(**values)
+        group.refresh_from_db()
+        record_event(group, RecordAction.UPDATE, actor=actor, data={"fields": changed})
     return group
 
 
@@ -93,4 +106,6 @@ def paste_message(group: OnlineGroup, *, actor: User, sender_alias: str,
             title=title, content=text, channel=CHANNELS[GroupKind(group.kind)],
             region=community(region or group.region), actor=actor, source=message,
             collected_at=moment)
+        record_event(group, RecordAction.PASTE_MESSAGE, actor=actor,
+                     data={"message": message.pk, "appeals": [appeal.number]})
     return message, appeal

@@ -26,8 +26,10 @@ from banshi.lib.spreadsheet import (
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
 
-from ..models import Liaison, LiaisonContact, LiaisonPairing
+from ..choices import RecordAction
+from ..models import Liaison, LiaisonContact, LiaisonPairing, RecordEvent
 from ..permissions import may_record_for
+from .common import record_event
 
 # The import's columns: header → key (the header row may hold them in any order).
 COLUMNS = {"联络员姓名": "name", "联系电话": "phone", "所在党支部": "branch",
@@ -135,6 +137,7 @@ def import_pairings(upload: BinaryIO, *, filename: str, unit: Unit, actor,
 
 def _save(good, *, unit: Unit, actor, report: PairingImport) -> None:
     known = {(one.name, one.phone): one for one in Liaison.objects.filter(unit=unit)}
+    created: set[int] = set()
     pairings = []
     for _number, row in good:
         key = (row["name"], row["phone"])
@@ -143,12 +146,32 @@ def _save(good, *, unit: Unit, actor, report: PairingImport) -> None:
             liaison = known[key] = Liaison.objects.create(
                 unit=unit, created_by=actor, name=row["name"], phone=row["phone"],
                 branch=row["branch"], region=row["region"], appointed_on=row["paired_on"])
+            created.add(liaison.pk)
             report.liaisons += 1
         pairings.append(LiaisonPairing(liaison=liaison, region=row["region"],
                                        household_name=row["household_name"],
                                        address=row["address"], paired_on=row["paired_on"]))
     LiaisonPairing.objects.bulk_create(pairings, batch_size=2000)
     report.paired = len(pairings)
+    _log_import(pairings, actor=actor, report=report, created=created)
+
+
+def _log_import(pairings: list[LiaisonPairing], *, actor, report: PairingImport,
+                created: set[int]) -> None:
+    """One event per import for each liaison it touched (the log is the liaison's): how
+    many households were paired with them, and the import's totals. No names, no addresses."""
+    counts: dict[int, int] = {}
+    liaisons: dict[int, Liaison] = {}
+    for pairing in pairings:
+        counts[pairing.liaison.pk] = counts.get(pairing.liaison.pk, 0) + 1
+        liaisons[pairing.liaison.pk] = pairing.liaison
+    totals = {"rows": report.total, "paired": report.paired, "liaisons": report.liaisons,
+              "refused_rows": len({error["row"] for error in report.errors})}
+    events = [record_event(liaison, RecordAction.IMPORT_PAIRINGS, actor=actor, defer=True,
+                           data={"households": counts[pk], "new_liaison": pk in created,
+                                 "import": totals})
+              for pk, liaison in liaisons.items()]
+    RecordEvent.objects.bulk_create(events, batch_size=2000)
 
 
 @transaction.atomic
@@ -167,6 +190,8 @@ def log_contact(pairing: LiaisonPairing, *, actor, contacted_on: dt.date, note: 
         raise InvalidInput("请填写联系内容", "note")
     contact = LiaisonContact.objects.create(pairing=pairing, contacted_on=contacted_on,
                                             note=note.strip(), solved=solved)
+    event = {"pairing": pairing.pk, "contact": contact.pk, "solved": solved,
+             "contacted_on": contacted_on.isoformat()}
     raised = None
     if appeal:
         noon = timezone.make_aware(dt.datetime.combine(contacted_on, dt.time(12, 0)))
@@ -177,4 +202,6 @@ def log_contact(pairing: LiaisonPairing, *, actor, contacted_on: dt.date, note: 
             title=appeal.get("title", ""), content=appeal.get("content", ""),
             contact_name=appeal.get("contact_name", ""),
             contact_phone=appeal.get("contact_phone", ""), address=appeal.get("address", ""))
+        event["appeals"] = [raised.number]
+    record_event(pairing.liaison, RecordAction.CONTACT, actor=actor, data=event)
     return contact, raised

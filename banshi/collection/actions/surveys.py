@@ -25,14 +25,22 @@ from banshi.appeals.models import Appeal
 from banshi.org.models import Region, Unit
 
 from .. import answers as survey_answers
-from ..choices import DistributionMode, QuestionKind, QuestionnaireStatus, ResponseSource
+from ..choices import (
+    DistributionMode,
+    QuestionKind,
+    QuestionnaireStatus,
+    RecordAction,
+    ResponseSource,
+)
 from ..models import AnswerAppeal, Distribution, Question, Questionnaire, Response
 from ..permissions import may_record_for
+from .common import record_event
 
 TITLE_MAX = 200
 INTRO_MAX = 5000
 NOTE_MAX = 200
 COPIES_MAX = 1_000_000
+ONLINE_LABEL = "群众(H5问卷)"  # who answers the H5 form: no account
 ONE_PER_DEVICE = "您已经填写过这份问卷，每台设备只能提交一次，感谢您的参与！"
 
 
@@ -60,8 +68,12 @@ def create_questionnaire(*, actor: User, unit: Unit, title: str, intro: str = ""
     """A new questionnaire of `unit`, a draft with no questions."""
     _require_right(actor, unit)
     title, intro = _texts(title, intro)
-    return Questionnaire.objects.create(unit=unit, title=title, intro=intro,
-                                        one_per_device=one_per_device, created_by=actor)
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(unit=unit, title=title, intro=intro,
+                                                     one_per_device=one_per_device,
+                                                     created_by=actor)
+        record_event(questionnaire, RecordAction.CREATE, actor=actor)
+    return questionnaire
 
 
 def update_questionnaire(questionnaire: Questionnaire, *, actor: User, title: str,
@@ -75,8 +87,12 @@ def update_questionnaire(questionnaire: Questionnaire, *, actor: User, title: st
             raise TransitionNotAllowed("问卷已结束，不能再修改")
         if row.status != QuestionnaireStatus.DRAFT and (title, intro) != (row.title, row.intro):
             raise TransitionNotAllowed("问卷已发布，标题和说明不能再修改")
+        changed = [name for name, value in (("title", title), ("intro", intro),
+                                            ("one_per_device", one_per_device))
+                   if getattr(row, name) != value]
         row.title, row.intro, row.one_per_device = title, intro, one_per_device
         row.save(update_fields=["title", "intro", "one_per_device"])
+        record_event(row, RecordAction.UPDATE, actor=actor, data={"fields": changed})
     return row
 
 
@@ -110,12 +126,17 @@ def save_question(questionnaire: Questionnaire, *, actor: User, kind: str, text:
         _require_draft(_locked(questionnaire))
         if question is None:
             last = questionnaire.questions.aggregate(m=Max("order"))["m"]
-            return Question.objects.create(questionnaire=questionnaire,
-                                           order=(last or 0) + 1, **fields)
+            added = Question.objects.create(questionnaire=questionnaire,
+                                            order=(last or 0) + 1, **fields)
+            record_event(questionnaire, RecordAction.ADD_QUESTION, actor=actor,
+                         data={"question": added.pk, "order": added.order})
+            return added
         if question.questionnaire_id != questionnaire.pk:
             raise InvalidInput("题目不属于这份问卷")
         Question.objects.filter(pk=question.pk).update(**fields)
         question.refresh_from_db()
+        record_event(questionnaire, RecordAction.EDIT_QUESTION, actor=actor,
+                     data={"question": question.pk, "order": question.order})
         return question
 
 
@@ -134,13 +155,18 @@ def move_question(question: Question, *, actor: User, up: bool) -> None:
         for order, item in enumerate(ordered, start=1):
             if item.order != order:
                 Question.objects.filter(pk=item.pk).update(order=order)
+        record_event(questionnaire, RecordAction.MOVE_QUESTION, actor=actor,
+                     data={"question": question.pk, "order": other + 1})
 
 
 def delete_question(question: Question, *, actor: User) -> None:
     _require_right(actor, question.questionnaire.unit)
     with transaction.atomic():
         _require_draft(_locked(question.questionnaire))
+        pk = question.pk
         question.delete()
+        record_event(question.questionnaire, RecordAction.DELETE_QUESTION, actor=actor,
+                     data={"question": pk})
 
 
 def publish(questionnaire: Questionnaire, *, actor: User) -> Questionnaire:
@@ -154,6 +180,8 @@ def publish(questionnaire: Questionnaire, *, actor: User) -> Questionnaire:
             raise InvalidInput("问卷至少需要一道题目才能发布")
         row.status, row.published_at = QuestionnaireStatus.PUBLISHED, timezone.now()
         row.save(update_fields=["status", "published_at"])
+        record_event(row, RecordAction.PUBLISH, actor=actor,
+                     data={"questions": row.questions.count()})
     return row
 
 
@@ -166,6 +194,8 @@ def close(questionnaire: Questionnaire, *, actor: User) -> Questionnaire:
             raise TransitionNotAllowed("只有已发布的问卷可以结束")
         row.status, row.closed_at = QuestionnaireStatus.CLOSED, timezone.now()
         row.save(update_fields=["status", "closed_at"])
+        record_event(row, RecordAction.CLOSE, actor=actor,
+                     data={"responses": row.responses.count()})
     return row
 
 
@@ -184,9 +214,14 @@ def record_distribution(questionnaire: Questionnaire, *, actor: User, unit: Unit
     if distributed_on > timezone.localdate():
         raise InvalidInput("发放日期不能晚于今天", "distributed_on")
     note = optional_text(note, "note", "说明", NOTE_MAX)
-    return Distribution.objects.create(questionnaire=questionnaire, unit=unit,
-                                       distributed_on=distributed_on, mode=mode,
-                                       copies=copies, note=note, created_by=actor)
+    with transaction.atomic():
+        distribution = Distribution.objects.create(questionnaire=questionnaire, unit=unit,
+                                                   distributed_on=distributed_on, mode=mode,
+                                                   copies=copies, note=note, created_by=actor)
+        record_event(questionnaire, RecordAction.DISTRIBUTE, actor=actor, note=note,
+                     data={"copies": copies, "mode": mode, "unit": unit.code,
+                           "distributed_on": distributed_on.isoformat()})
+    return distribution
 
 
 def device_digest(device: str) -> str:
@@ -228,8 +263,14 @@ def submit_response(questionnaire: Questionnaire, *,
         row = _locked(questionnaire)
         if digest and row.one_per_device and row.responses.filter(device_hash=digest).exists():
             raise TransitionNotAllowed(ONE_PER_DEVICE, "device")
-        return Response.objects.create(questionnaire=row, unit=unit, source=source,
-                                       answers=answers, device_hash=digest, entered_by=actor)
+        response = Response.objects.create(questionnaire=row, unit=unit, source=source,
+                                           answers=answers, device_hash=digest,
+                                           entered_by=actor)
+        online = source == ResponseSource.ONLINE
+        record_event(row, RecordAction.SUBMIT_RESPONSE if online else RecordAction.ENTER_RESPONSE,
+                     actor=None if online else actor, label=ONLINE_LABEL if online else None,
+                     data={"response": response.pk, "unit": unit.code})
+        return response
 
 
 def add_imported(questionnaire: Questionnaire, rows: Sequence[dict[str, object]], *,
@@ -243,6 +284,8 @@ def add_imported(questionnaire: Questionnaire, rows: Sequence[dict[str, object]]
         created = Response.objects.bulk_create(
             Response(questionnaire=questionnaire, unit=unit, source=ResponseSource.IMPORT,
                      answers=answers, entered_by=actor) for answers in rows)
+        record_event(questionnaire, RecordAction.IMPORT_RESPONSES, actor=actor,
+                     data={"responses": len(created), "unit": unit.code})
     return len(created)
 
 
@@ -266,6 +309,9 @@ def answer_to_appeal(response: Response, question: Question, *, actor: User, tit
                 actor=actor, collected_at=response.submitted_at, source=response)
             AnswerAppeal.objects.create(response=response, question=question, appeal=appeal,
                                         created_by=actor)
+            record_event(response.questionnaire, RecordAction.ANSWER_TO_APPEAL, actor=actor,
+                         data={"response": response.pk, "question": question.pk,
+                               "appeals": [appeal.number]})
     except IntegrityError:
         raise TransitionNotAllowed("这条意见已经转为诉求") from None
     return appeal

@@ -17,9 +17,18 @@ from banshi.appeals.errors import ActionError, InvalidInput
 from banshi.appeals.models import Appeal
 from banshi.org.models import Region, Unit
 
-from ..choices import SymposiumKind
+from ..choices import RecordAction, SymposiumKind
 from ..models import Symposium, SymposiumAttachment, SymposiumParticipant
-from .common import check_recording, community, day, optional_text, require_text
+from .common import (
+    appeal_numbers,
+    changed_fields,
+    check_recording,
+    community,
+    day,
+    optional_text,
+    record_event,
+    require_text,
+)
 
 TOPIC_MAX = 200
 PLACE_MAX = 200
@@ -34,6 +43,7 @@ ATTACHMENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ATTACHMENT_BYTES_MAX = 10 * 1024 * 1024
+SIGN_IN_LABEL = "群众(扫码签到)"  # who signs in on the sheet's QR code: no account
 
 
 def _fields(*, kind: str, held_on: dt.date | None, topic: str, place: str,
@@ -68,9 +78,10 @@ def create_symposium(*, actor: User, unit: Unit | None, kind: str = SymposiumKin
     values = _fields(kind=kind, held_on=held_on, topic=topic, place=place, region=region,
                      participants=participants, minutes=minutes)
     with transaction.atomic():
-        return Symposium.objects.create(unit=unit, code=_next_code(values["held_on"]),
-                                        created_by=actor,
-                                        **values)
+        symposium = Symposium.objects.create(unit=unit, code=_next_code(values["held_on"]),
+                                             created_by=actor, **values)
+        record_event(symposium, RecordAction.CREATE, actor=actor)
+        return symposium
 
 
 def update_symposium(symposium: Symposium, *, actor: User, unit: Unit | None, kind: str,
@@ -83,8 +94,10 @@ def update_symposium(symposium: Symposium, *, actor: User, unit: Unit | None, ki
                      participants=participants, minutes=minutes)
     values["unit"] = check_recording(actor, unit)
     with transaction.atomic():
+        changed = changed_fields(symposium, values)
         Symposium.objects.filter(pk=symposium.pk).update(**values)
         symposium.refresh_from_db()
+        record_event(symposium, RecordAction.UPDATE, actor=actor, data={"fields": changed})
     return symposium
 
 
@@ -99,20 +112,33 @@ def add_participant(symposium: Symposium, *, actor: User, name: str, role: str =
                     organisation: str = "") -> SymposiumParticipant:
     """Staff add one person to the attendee list."""
     check_recording(actor, symposium.unit)
-    return SymposiumParticipant.objects.create(symposium=symposium,
-                                               **_person(name, role, organisation))
+    with transaction.atomic():
+        participant = SymposiumParticipant.objects.create(symposium=symposium,
+                                                          **_person(name, role, organisation))
+        record_event(symposium, RecordAction.ADD_PARTICIPANT, actor=actor,
+                     data={"participants": symposium.attendees.count()})
+    return participant
 
 
 def remove_participant(participant: SymposiumParticipant, *, actor: User) -> None:
-    check_recording(actor, participant.symposium.unit)
-    participant.delete()
+    symposium = participant.symposium
+    check_recording(actor, symposium.unit)
+    with transaction.atomic():
+        participant.delete()
+        record_event(symposium, RecordAction.REMOVE_PARTICIPANT, actor=actor,
+                     data={"participants": symposium.attendees.count()})
 
 
 def sign_in(symposium: Symposium, *, name: str, role: str = "",
             organisation: str = "") -> SymposiumParticipant:
     """A participant signs in on their phone (the sign-in sheet's QR code; no account)."""
-    return SymposiumParticipant.objects.create(symposium=symposium, signed_in_at=timezone.now(),
-                                               **_person(name, role, organisation))
+    person = _person(name, role, organisation)
+    with transaction.atomic():
+        participant = SymposiumParticipant.objects.create(
+            symposium=symposium, signed_in_at=timezone.now(), **person)
+        record_event(symposium, RecordAction.SIGN_IN, actor=None, label=SIGN_IN_LABEL,
+                     data={"participants": symposium.attendees.count()})
+    return participant
 
 
 def attach_file(symposium: Symposium, *, actor: User, name: str,
@@ -129,7 +155,10 @@ def attach_file(symposium: Symposium, *, actor: User, name: str,
         raise InvalidInput(f"文件不能超过{ATTACHMENT_BYTES_MAX // 1024 // 1024}MB", "file")
     attachment = SymposiumAttachment(symposium=symposium, name=name, size=len(data),
                                      content_type=ATTACHMENT_TYPES[extension])
-    attachment.file.save(f"{symposium.code}.{extension}", ContentFile(data), save=True)
+    with transaction.atomic():
+        attachment.file.save(f"{symposium.code}.{extension}", ContentFile(data), save=True)
+        record_event(symposium, RecordAction.ATTACH, actor=actor, note=name,
+                     data={"size": len(data)})
     return attachment
 
 
@@ -170,4 +199,8 @@ def raise_appeals(symposium: Symposium, *, actor: User, rows: list[AppealRow],
             result.errors[row.number] = exc
         else:
             result.appeals.append(appeal)
+    if result.appeals:
+        record_event(symposium, RecordAction.RAISE_APPEALS, actor=actor,
+                     data={"appeals": appeal_numbers(result.appeals),
+                           "refused_rows": sorted(result.errors)})
     return result

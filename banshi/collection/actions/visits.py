@@ -14,9 +14,11 @@ from banshi.appeals.errors import ActionError, InvalidInput, NotPermitted
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
 
+from ..choices import RecordAction
 from ..models import HouseholdVisit
 from ..permissions import may_record_for
 from .appeal_rows import RowsReport, raise_appeals
+from .common import appeal_numbers, record_event
 
 PEOPLE_MAX = 100  # people met in one household visit
 
@@ -49,10 +51,12 @@ def record_visit(*, actor, unit: Unit | None, visited_on: dt.date, region: Regio
     if len(household_name) > 100:
         raise InvalidInput("户主/联系人不能超过100字", "household_name")
     assert unit is not None  # may_record_for refused None
-    return HouseholdVisit.objects.create(
+    visit = HouseholdVisit.objects.create(
         unit=unit, created_by=actor, visited_on=visited_on, region=region,
         visitors=visitors.strip()[:200], household_name=household_name.strip(),
         address=address.strip(), people_met=people_met, notes=notes.strip())
+    record_event(visit, RecordAction.CREATE, actor=actor, data={"people_met": people_met})
+    return visit
 
 
 def raise_from_visit(visit: HouseholdVisit, rows, *, actor) -> RowsReport:
@@ -60,8 +64,13 @@ def raise_from_visit(visit: HouseholdVisit, rows, *, actor) -> RowsReport:
     if not may_record_for(actor, visit.unit):
         raise NotPermitted("不能为该走访录入诉求")
     noon = timezone.make_aware(dt.datetime.combine(visit.visited_on, dt.time(12, 0)))
-    return raise_appeals(rows, source=visit, channel=Channel.HOUSEHOLD_VISIT, actor=actor,
-                         collected_at=min(noon, timezone.now()))
+    report = raise_appeals(rows, source=visit, channel=Channel.HOUSEHOLD_VISIT, actor=actor,
+                           collected_at=min(noon, timezone.now()))
+    if report.done:
+        record_event(visit, RecordAction.RAISE_APPEALS, actor=actor,
+                     data={"appeals": appeal_numbers(report.done.values()),
+                           "refused_rows": sorted({n for n, _f, _m in report.errors})})
+    return report
 
 
 @dataclass

@@ -1,5 +1,6 @@
 from .base import Record, RecordQuerySet
 from .boxes import BoxOpening, OpinionBox
+from .events import RecordEvent, RecordEventQuerySet
 from .groups import GroupMessage, OnlineGroup
 from .liaisons import Liaison, LiaisonContact, LiaisonPairing
 from .survey import AnswerAppeal, Distribution, Question, Questionnaire, Response
@@ -12,3 +13,4 @@ __all__ = [
     "RecordQuerySet", "Response", "Symposium", "SymposiumAttachment", "SymposiumParticipant",
 ]
 __all__ += ["AnswerAppeal"]
+__all__ += ["RecordEvent", "RecordEventQuerySet"]
