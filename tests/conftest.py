@@ -120,8 +120,8 @@ def browser(chromium_path):
 def _flush_past_the_event_guard():
     """Transactional tests end with Django's `flush`. On PostgreSQL it TRUNCATEs, which the
     event log's triggers allow; on SQLite it DELETEs every row, which they refuse. Around a
-    flush of a SQLite database, drop the DELETE triggers (of the event logs and of the
-    historical loads' record) and create them again."""
+    flush of a SQLite database, drop the DELETE triggers (of the event logs, of the
+    collection records' log and of the historical loads' record) and create them again."""
     from importlib import import_module
 
     from django.core.management.commands import flush
@@ -129,6 +129,7 @@ def _flush_past_the_event_guard():
 
     guard = import_module("banshi.appeals.migrations.0004_append_only_events")
     permits = import_module("banshi.appeals.migrations.0012_historical_loads")
+    records = import_module("banshi.collection.migrations.0003_record_events")
     original = flush.Command.handle
 
     def handle(self, **options):
@@ -136,7 +137,7 @@ def _flush_past_the_event_guard():
         if connection.vendor != "sqlite":
             return original(self, **options)
         triggers = {f"{t}_no_delete": guard.sqlite_triggers(t)[f"{t}_no_delete"]
-                    for t in guard.TABLES}
+                    for t in (*guard.TABLES, records.TABLE)}
         triggers |= {name: sql for name, sql in permits.sqlite_permit_triggers().items()
                      if name.endswith("_no_delete")}
         with connection.cursor() as cursor:

@@ -48,3 +48,22 @@ class OnlineGroupAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "unit__name"]
     autocomplete_fields = ["unit", "region"]
+
+
+@admin.register(models.RecordEvent)
+class RecordEventAdmin(admin.ModelAdmin):
+    """The collection records' log, read-only: events are written by the actions only."""
+
+    list_display = ["at", "action", "content_type", "object_id", "unit", "actor", "actor_label"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["unit__name", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
