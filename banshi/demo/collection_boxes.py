@@ -1,11 +1,13 @@
 """The demo district's opinion boxes, household visits and liaisons — the records behind the
-report's "设置征集意见箱287个" (13 of them 林山寨街道's 征求意见台), "入户走访群众5981人次"
-and 西流湖街道's "1200名党员联络员结对32000余户，解决问题40余个".
+report's "设置征集意见箱287个" (13 of them 林山寨街道's 征求意见台),
+"入户走访群众5981人次" and 西流湖街道's
+"1200名党员联络员结对32000余户，解决问题40余个".
 
 The volumes are written with bulk_create (no per-row action: these are the demo's historical
-records, not workflow changes), so seeding takes seconds. Each seeder is idempotent: it does
-nothing when its records are there already. The figures are the records' own counts; no page
-reads a constant from here.
+records, not workflow changes), so seeding takes seconds. Being a historical load of
+fixtures, they write no 操作记录 (collection RecordEvent): their records' logs start empty. Each
+seeder is idempotent: it does nothing when its records are there already. The figures are
+the records' own counts; no page reads a constant from here.
 """
 
 import datetime as dt

@@ -6,7 +6,8 @@ campaign period, so that together they come to the report's figures: 17,344 hand
 
 Responses are created with bulk_create (about 16,000 rows in a few batches) — the demo data
 is written directly, not through the H5 form, for speed; their answers are drawn from the
-questions' options with plausible weights. Idempotent: a questionnaire already there (by
+questions' options with plausible weights. Being a historical load of fixtures, the seeder
+writes no 操作记录 (collection RecordEvent) for them. Idempotent: a questionnaire already there (by
 unit and title) is left as it is.
 """
 

@@ -2,12 +2,15 @@
 
 `seed_symposiums` creates the report's 126 symposiums in the campaign period (9 of them
 中原西路街道's, at street and community level; 建设路街道's 一楼一议 consultations and
-物业联席会), spread over the streets, their communities and the departments, some with an
-attendee list. Volumes are written with bulk_create (no per-row action: these are past
-records, and the seeder must stay quick); the appeals raised at them are left to the
-demo's appeal timeline. `seed_groups` registers a WeChat group, a QQ group and a 心通桥
-entry per street and pastes a few messages through the action, each becoming an appeal
-(channel wechat_group / qq_group / platform). Both do nothing when their records exist.
+物业联席会), spread over
+the streets, their communities and the departments, some with an attendee list. Volumes are
+written with bulk_create (no per-row action: these are past records, and the seeder must
+stay quick); the appeals raised at them are left to the demo's appeal timeline. Being a
+historical load of fixtures, the bulk-created records have no 操作记录 (collection RecordEvent);
+only what goes through an action logs. `seed_groups` registers a WeChat group, a QQ group
+and a 心通桥 entry per street and pastes a few messages through the action, each becoming an
+appeal (channel wechat_group / qq_group / platform; each paste logs a 贴入消息 event). Both do
+nothing when their records exist.
 """
 
 import datetime as dt
