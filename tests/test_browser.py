@@ -101,7 +101,9 @@ def test_resident_to_unit_and_back(live_server, browser, pw_db, output_dir, tmp_
     assert number in dispatcher.inner_text("main")
     dispatcher.click(f"text={number}")
     dispatcher.wait_for_selector("#action-dispatch")
-    dispatcher.wait_for_function("document.querySelector('.photos img').naturalWidth > 0")
+    dispatcher.locator(".photos img").scroll_into_view_if_needed()  # it loads lazily
+    # a function, not an expression: a polled expression is eval'd, which the CSP forbids
+    dispatcher.wait_for_function("() => document.querySelector('.photos img')?.naturalWidth > 0")
     assert dispatcher.locator(".photos img").evaluate("img => img.naturalWidth") == 64
     dispatcher.select_option("#id_dispatch_unit", "cgj")
     dispatcher.select_option("#id_dispatch_category", d.cat_city_3.code)
