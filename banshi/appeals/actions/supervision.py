@@ -60,14 +60,21 @@ def decide_extension(appeal: Appeal, *, actor: User, approve: bool, note: str = 
     return appeal
 
 
-def supervise(appeal: Appeal, *, actor: User, instruction: str, due_date: dt.date) -> Supervision:
-    """督办: a leader's instruction with its own due date, shown to the unit until answered."""
-    APPEAL.check_right("supervise", actor, appeal)
+def clean_order(instruction: str, due_date: dt.date) -> str:
+    """A 督办 order's instruction (cleaned) and due date (today or later, a real date), on an
+    appeal or a shared problem."""
     instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
     if not isinstance(due_date, dt.date) or due_date < clock.localdate():
         raise InvalidInput("督办期限不能早于今天", "due_date")
     if problem := date_problem(due_date):
         raise InvalidInput(f"督办期限{problem}", "due_date")
+    return instruction
+
+
+def supervise(appeal: Appeal, *, actor: User, instruction: str, due_date: dt.date) -> Supervision:
+    """督办: a leader's instruction with its own due date, shown to the unit until answered."""
+    APPEAL.check_right("supervise", actor, appeal)
+    instruction = clean_order(instruction, due_date)
     with transaction.atomic():
         appeal = locked(appeal)
         APPEAL.check("supervise", actor, appeal)

@@ -400,10 +400,10 @@ class ExtensionRequest(models.Model):
         return f"{self.appeal_id} +{self.days} ({self.status})"
 
 
-class Supervision(models.Model):
-    """A leader's 督办 instruction on an appeal, with its own due date, until answered."""
+class SupervisionOrder(models.Model):
+    """A 督办 order: a leader's instruction with its own due date, open until answered (on
+    an appeal: `Supervision`; on a shared problem: `ProblemSupervision`)."""
 
-    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="supervisions")
     instruction = models.TextField("督办要求")
     due_date = models.DateField("督办期限")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -415,7 +415,16 @@ class Supervision(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
+        abstract = True
         ordering = ["due_date", "id"]
+
+
+class Supervision(SupervisionOrder):
+    """A leader's 督办 instruction on an appeal, with its own due date, until answered."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="supervisions")
+
+    class Meta(SupervisionOrder.Meta):
         verbose_name = verbose_name_plural = "督办"
 
     def __str__(self) -> str:

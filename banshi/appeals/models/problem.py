@@ -7,7 +7,7 @@ from banshi.org.choices import Role
 from banshi.org.models import Region, Unit
 
 from ..choices import ProblemAction, ProblemSource, ProblemStatus
-from .appeal import Category, EventQuerySet
+from .appeal import Category, EventQuerySet, SupervisionOrder
 
 
 class ProblemQuerySet(models.QuerySet["Problem"]):
@@ -147,23 +147,13 @@ class ProblemEvent(models.Model):
         raise TypeError("problem events are append-only")
 
 
-class ProblemSupervision(models.Model):
+class ProblemSupervision(SupervisionOrder):
     """A leader's 督办 on a shared problem, with its own due date, until its owner unit
     answers (the problem's counterpart of `Supervision`)."""
 
     problem = models.ForeignKey(Problem, models.CASCADE, related_name="supervisions")
-    instruction = models.TextField("督办要求")
-    due_date = models.DateField("督办期限")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(default=timezone.now)
-    answer = models.TextField("反馈", blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    class Meta:
-        ordering = ["due_date", "id"]
+    class Meta(SupervisionOrder.Meta):
         verbose_name = verbose_name_plural = "共性问题督办"
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from ..actions.base import (
     record_problem,
     require_text,
 )
+from ..actions.supervision import clean_order
 from ..actions.workflow import answer
 from ..choices import (
     OPEN_STATES,
@@ -40,7 +41,6 @@ from ..choices import (
 from ..limits import ANSWER_MAX, NOTE_MAX, REPLY_MAX, TITLE_MAX
 from ..models import Appeal, Category, Milestone, Problem, ProblemSupervision
 from ..transitions import APPEAL, PROBLEM
-from ..validators import date_problem
 
 MAX_PLACES, MAX_PLACE_LENGTH = 20, 100
 SYSTEM = "系统"
@@ -349,11 +349,7 @@ def supervise_problem(problem: Problem, *, actor: User, instruction: str,
     """督办: a leader's instruction on a problem under rectification, with its own due date,
     shown to the owner unit until it answers."""
     PROBLEM.check_right("supervise", actor, problem)
-    instruction = require_text(instruction, "instruction", "督办要求", NOTE_MAX)
-    if not isinstance(due_date, dt.date) or due_date < clock.localdate():
-        raise InvalidInput("督办期限不能早于今天", "due_date")
-    if problem_with_date := date_problem(due_date):
-        raise InvalidInput(f"督办期限{problem_with_date}", "due_date")
+    instruction = clean_order(instruction, due_date)
     with transaction.atomic():
         problem = locked(problem)
         PROBLEM.check("supervise", actor, problem)
