@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "banshi.org",
     "banshi.appeals",
     "banshi.collection",
+    "banshi.campaign",
     "banshi.api",
     "banshi.web",
     "banshi.demo",

@@ -21,6 +21,13 @@ from openpyxl import load_workbook
 from banshi.appeals.photos import resident_token
 from banshi.web import urls as web_urls
 
+from . import (
+    access_campaign_exemplars,
+    access_campaign_org,
+    access_campaign_overview,
+    access_campaign_study,
+    access_campaign_supervision,
+)
 from .access_world import (
     DISTRICT_ROLES,
     MAY_DISPATCH,
@@ -184,8 +191,18 @@ def web_names(patterns=None) -> set[str]:
     return names
 
 
+# The campaign's pages and operations: listed per area in tests/access_campaign_*.py and
+# checked role by role in that area's tests/test_campaign_*_access.py.
+CAMPAIGN_AREAS = (access_campaign_org, access_campaign_study, access_campaign_supervision,
+                  access_campaign_exemplars, access_campaign_overview)
+CAMPAIGN_WEB = {name for area in CAMPAIGN_AREAS for name in area.WEB}
+CAMPAIGN_API = {op for area in CAMPAIGN_AREAS for op in area.API}
+
+
 def test_every_staff_page_is_in_the_matrix():
-    assert web_names() == set(WEB), "add the new page to WEB in tests/test_access_matrix.py"
+    assert web_names() == set(WEB) | CAMPAIGN_WEB, (
+        "add the new page to WEB in tests/test_access_matrix.py (or a campaign page to its "
+        "area's tests/access_campaign_*.py)")
     top = {str(p.pattern) for p in get_resolver().url_patterns}
     assert top == {"admin/", "api/v1/", ""}, "a new URL root needs its own rows here"
     assert all(isinstance(p, URLPattern | URLResolver) for p in get_resolver().url_patterns)
@@ -536,8 +553,9 @@ def openapi_operations(world, django_db_blocker):
 
 
 def test_every_api_operation_is_in_the_matrix(openapi_operations):
-    assert set(openapi_operations) == set(API_OPS), (
-        "add the new operation to API_OPS in tests/test_access_matrix.py")
+    assert set(openapi_operations) == set(API_OPS) | CAMPAIGN_API, (
+        "add the new operation to API_OPS in tests/test_access_matrix.py (or a campaign "
+        "operation to its area's tests/access_campaign_*.py)")
 
 
 def api_call(world, role: str, method: str, path: str, body=None, params=None):

@@ -3,6 +3,8 @@
 from ninja import Field, Query, Router, Schema
 
 from banshi.appeals.errors import ActionError, InvalidInput, NotPermitted
+from banshi.campaign.permissions import may_see_campaign
+from banshi.campaign.stats import campaign_figures
 from banshi.collection.permissions import may_see_collection
 from banshi.collection.stats import CHANNEL_KEYS, collection_figures, stats_unit
 
@@ -61,3 +63,53 @@ def collection(request, filters: Query[CollectionQuery]):
         if unit is None:
             raise UnitNotFound(f"单位“{filters.unit}”不存在", "unit")
     return collection_figures(user, filters.start, filters.end, unit)
+
+
+class CampaignQuery(s.Input):
+    start: s.Day = Field(description="统计期起(含)，YYYY-MM-DD")
+    end: s.Day = Field(description="统计期止(含)，YYYY-MM-DD，不早于 start")
+    unit: s.Code | None = Field(None, description="只统计该单位及其下级单位；须在调用者可见范围内")
+
+
+class CampaignStatsOut(Schema):
+    meetings: dict[str, int] = Field(
+        description="期内召开的会议(次)，按类型的中文名：动员大会、推进会、协调会、周例会、月度会议、"
+                    "专题学习、其他会议(每类都列出)")
+    study_activities: int = Field(description="期内学习活动(次)，含宣讲和红色基地参观")
+    study_person_times: int = Field(description="期内学习活动参加人次合计")
+    lectures: int = Field(description="期内宣讲(场)：专题党课、宣讲、开学第一课")
+    lecture_person_times: int = Field(description="期内宣讲听众人次合计")
+    venue_visits: int = Field(description="期内到红色教育基地参观学习(次)")
+    venue_visit_person_times: int = Field(description="期内红色教育基地参观人次合计")
+    supervision_groups: int = Field(
+        description="本次活动的巡回指导组(个)，督导范围涉及调用者可见单位的")
+    supervision_units: int = Field(description="巡回指导组督导范围内的单位(家)")
+    supervision_units_visited: int = Field(description="其中期内已督导的单位(家)")
+    supervision_coverage: float | None = Field(
+        description="督导覆盖率 = 已督导 ÷ 督导范围内单位，小数，保留 4 位(1.0 即全覆盖)；"
+                    "无督导单位时为 null")
+    rectifications_open: int = Field(description="期内督导发现、尚在整改中的整改事项(项)")
+    exemplars: int = Field(description="期内发布结果的评选中入选的先进典型(人)")
+    practical_matters: int = Field(description="期内列入办实事清单的实事(项)")
+    practical_matters_done: int = Field(description="其中截至期末已销号的(项)")
+    tasks_overdue: int = Field(description="期内到期、已超期仍未完成的任务分解(项)")
+
+
+@router.get("/campaign", response={200: CampaignStatsOut, 400: s.Error, 401: s.Error,
+                                   403: s.Error, 404: s.Error, 422: s.Error},
+            auth=bearer,
+            summary="活动工作统计：会议、学习宣讲、红色基地、巡回督导、评选、办实事清单和任务")
+def campaign(request, filters: Query[CampaignQuery]):
+    """Counted from the records at the call (README "Campaign statistics" defines each
+    figure); scoped like the collection figures. `unit` unknown or out of scope: 404."""
+    user = request.user
+    if not may_see_campaign(user):
+        raise NotPermitted("无权查看活动工作统计")
+    if filters.end < filters.start:
+        raise InvalidInput("统计期止不能早于统计期起", "end")
+    unit = None
+    if filters.unit:
+        unit = stats_unit(user, filters.unit)
+        if unit is None:
+            raise UnitNotFound(f"单位“{filters.unit}”不存在", "unit")
+    return campaign_figures(user, filters.start, filters.end, unit)

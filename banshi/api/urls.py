@@ -13,6 +13,10 @@ from banshi.web.ratelimit import RateLimited, attempt
 
 from . import (
     appeals,
+    campaign_exemplars,
+    campaign_org,
+    campaign_study,
+    campaign_supervision,
     collection_boxes,
     collection_surveys,
     collection_symposiums,
@@ -39,6 +43,10 @@ api.add_router("/collection", collection_symposiums.router)
 api.add_router("/collection/surveys", collection_surveys.router)
 api.add_router("/collection", collection_boxes.router)
 api.add_router("/stats", stats.router)
+api.add_router("/campaign", campaign_org.router)
+api.add_router("/campaign", campaign_study.router)
+api.add_router("/campaign", campaign_supervision.router)
+api.add_router("/campaign", campaign_exemplars.router)
 
 
 @api.exception_handler(ActionError)

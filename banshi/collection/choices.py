@@ -50,7 +50,7 @@ class GroupKind(models.TextChoices):
 
 
 class RecordAction(models.TextChoices):
-    """What a collection action did to a record (its append-only log, RecordEvent)."""
+    """What an action did to a collection or campaign record (the append-only log, RecordEvent)."""
 
     CREATE = "create", "创建"
     UPDATE = "update", "修改"
@@ -74,3 +74,25 @@ class RecordAction(models.TextChoices):
     IMPORT_PAIRINGS = "import_pairings", "导入结对"
     CONTACT = "contact", "联系记录"
     PASTE_MESSAGE = "paste_message", "贴入消息"
+    # the campaign's records (banshi.campaign) log to the same table
+    DELETE = "delete", "删除"
+    ADD_MEMBER = "add_member", "添加成员"
+    REMOVE_MEMBER = "remove_member", "移除成员"
+    ADD_DECISION = "add_decision", "添加议定事项"
+    DECISION_TO_TASK = "decision_to_task", "议定事项转任务"
+    ASSIGN = "assign", "分解下达"
+    REPORT_PROGRESS = "report_progress", "报告进展"
+    COMPLETE = "complete", "完成"
+    REOPEN = "reopen", "重新打开"
+    CLOSE_OFF = "close_off", "销号"
+    ADD_VISIT = "add_visit", "督导记录"
+    RECTIFY = "rectify", "整改"
+    NOMINATE = "nominate", "推荐"
+    REVIEW = "review", "审核"
+    SCORE = "score", "评分"
+    VOTE = "vote", "投票"
+    ADVANCE = "advance", "进入下一阶段"
+    OBJECT = "object", "提出异议"
+    HANDLE_OBJECTION = "handle_objection", "处理异议"
+    SUBMIT = "submit", "提交"
+    RETURN = "return", "退回"

@@ -2,6 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import (
+    urls_campaign_exemplars,
+    urls_campaign_org,
+    urls_campaign_study,
+    urls_campaign_supervision,
     urls_collection_groups,
     urls_collection_stats,
     urls_collection_surveys,
@@ -46,3 +50,7 @@ urlpatterns = [
     path("staff/collection/", include("banshi.web.urls_collection_boxes")),
 ]
 urlpatterns += urls_collection_stats.urlpatterns
+for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_supervision,
+                       urls_campaign_exemplars):
+    urlpatterns += [path("staff/campaign/", include(_campaign_urls.urlpatterns)),
+                    path("h5/campaign/", include(_campaign_urls.h5_urlpatterns))]

@@ -52,7 +52,7 @@ class RecordEvent(models.Model):
     objects = RecordEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "征集记录操作日志"
+        verbose_name = verbose_name_plural = "记录操作日志"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"],
                                 name="collection_event_record")]

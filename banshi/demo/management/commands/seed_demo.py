@@ -9,6 +9,7 @@ from django.db import transaction
 from banshi.appeals.choices import State
 from banshi.appeals.models import Appeal
 from banshi.demo import seeding as demo
+from banshi.demo.campaign import seed_campaign
 from banshi.demo.collection import seed_collection
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import UnitKind
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                               f"更新 {len(recorded.updated)} 个")
             led_problems = demo.seed_leader_problems()
             self.stdout.write(f"领导包联：{led_units} 个单位，{led_problems} 个共性问题")
+        for line in seed_campaign(seed):
+            self.stdout.write(line)
         self.stdout.write(f"完成，用时 {time.monotonic() - started:.1f} 秒。")
         self.print_accounts()
 

@@ -1,0 +1,5 @@
+"""/api/v1/campaign (org)."""
+
+from ninja import Router
+
+router = Router(tags=["campaign"])
