@@ -37,6 +37,8 @@ from .choices import (
     MeetingKind,
     NominationStatus,
     RectificationStatus,
+    SpeakerKind,
+    StudyKind,
 )
 from .models import (
     Campaign,
@@ -148,3 +150,66 @@ def campaign_figures(user, start: dt.date, end: dt.date, unit: Unit | None = Non
             status=MatterStatus.CLOSED, closed_on__lte=end).count(),
         "tasks_overdue": overdue,
     }
+
+
+# ---------- breakdowns for the campaign page ----------
+
+def study_by_kind(user, start: dt.date, end: dt.date, unit: Unit | None = None) -> list[dict]:
+    """[{kind, label, activities, person_times}] for every study kind, in the kinds' order."""
+    rows = {row["kind"]: row for row in _within(StudyActivity, start, end, user, unit)
+            .values("kind").annotate(n=Count("id"), p=Sum("person_times")).order_by()}
+    return [{"kind": kind, "label": str(label), "activities": rows.get(kind, {}).get("n", 0),
+             "person_times": rows.get(kind, {}).get("p") or 0}
+            for kind, label in StudyKind.choices]
+
+
+def lectures_by_speaker_kind(user, start: dt.date, end: dt.date,
+                             unit: Unit | None = None) -> list[dict]:
+    """[{kind, label, lectures, person_times, speakers}] of lectures with a speaker, by the
+    speaker's kind (书记讲师: "百名书记讲党史"; 宣讲团专家 …), kinds with none left out."""
+    rows = (_within(StudyActivity, start, end, user, unit)
+            .filter(kind__in=LECTURE_KINDS, speaker__isnull=False)
+            .values("speaker__kind")
+            .annotate(n=Count("id"), p=Sum("person_times"),
+                      s=Count("speaker", distinct=True)).order_by())
+    by_kind = {row["speaker__kind"]: row for row in rows}
+    return [{"kind": kind, "label": str(label), "lectures": by_kind[kind]["n"],
+             "person_times": by_kind[kind]["p"] or 0, "speakers": by_kind[kind]["s"]}
+            for kind, label in SpeakerKind.choices if kind in by_kind]
+
+
+def venue_visits(user, start: dt.date, end: dt.date, unit: Unit | None = None) -> list[dict]:
+    """[{venue, visits, person_times}] per red education venue with a visit in the period."""
+    rows = (_within(StudyActivity, start, end, user, unit).filter(venue__isnull=False)
+            .values("venue__name").annotate(n=Count("id"), p=Sum("person_times"))
+            .order_by("-p", "venue__name"))
+    return [{"venue": row["venue__name"], "visits": row["n"], "person_times": row["p"] or 0}
+            for row in rows]
+
+
+def coverage_matrix(user, start: dt.date, end: dt.date, unit: Unit | None = None) -> list[dict]:
+    """Per guidance group of the current campaign: its covered units in scope, each with the
+    first visit in the period (None when not visited), and the group's coverage."""
+    campaign = Campaign.objects.current()
+    scope = scope_q(user, unit, "covered_units")
+    if campaign is None or scope is None:
+        return []
+    first_visit: dict[int, dt.date] = {}
+    for unit_id, day in (GuidanceVisit.objects
+                         .filter(group__campaign=campaign, visited_on__gte=start,
+                                 visited_on__lte=end)
+                         .values_list("unit_id", "visited_on").order_by("visited_on")):
+        first_visit.setdefault(unit_id, day)
+    in_scope = set(GuidanceGroup.objects.filter(scope, campaign=campaign)
+                   .values_list("covered_units", flat=True))
+    result = []
+    for group in GuidanceGroup.objects.filter(campaign=campaign).prefetch_related(
+            "covered_units"):
+        cells = [{"unit": u, "visited_on": first_visit.get(u.pk)}
+                 for u in group.covered_units.all() if u.pk in in_scope]
+        if not cells:
+            continue
+        visited = sum(1 for cell in cells if cell["visited_on"])
+        result.append({"group": group, "cells": cells, "units": len(cells),
+                       "visited": visited, "coverage": coverage(visited, len(cells))})
+    return result

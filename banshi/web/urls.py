@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import (
+    urls_campaign,
     urls_campaign_exemplars,
     urls_campaign_org,
     urls_campaign_study,
@@ -49,7 +50,7 @@ urlpatterns = [
     path("h5/survey/", include(urls_collection_surveys.h5_urlpatterns)),
     path("staff/collection/", include("banshi.web.urls_collection_boxes")),
 ]
-urlpatterns += urls_collection_stats.urlpatterns
+urlpatterns += urls_collection_stats.urlpatterns + urls_campaign.urlpatterns
 for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_supervision,
                        urls_campaign_exemplars):
     urlpatterns += [path("staff/campaign/", include(_campaign_urls.urlpatterns)),

@@ -6,7 +6,6 @@ import io
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from banshi.appeals.choices import Channel
 from banshi.appeals.validators import validate_date
+from banshi.campaign.models import campaign_start
 from banshi.collection.permissions import may_see_collection
 from banshi.collection.stats import (
     CHANNEL_KEYS,
@@ -53,7 +53,7 @@ def _today() -> dt.date:
 def presets() -> list[tuple[str, dt.date, dt.date]]:
     today = _today()
     return [("本月", today.replace(day=1), today),
-            ("活动以来", min(settings.BANSHI_CAMPAIGN_START, today), today)]
+            ("活动以来", min(campaign_start(), today), today)]
 
 
 class PeriodForm(forms.Form):
