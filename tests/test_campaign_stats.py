@@ -53,6 +53,11 @@ API = "/api/v1/stats/campaign"
 
 @layer("d")
 def cworld(d):
+    """The records below, built once and shared (tests/shared.py)."""
+    return build_world(d)
+
+
+def build_world(d):
     other = add_other_street(d)
     units = {"district": d.district_unit, "street": d.street_unit,
              "community": d.community_unit, "sibling": other.street_unit,
