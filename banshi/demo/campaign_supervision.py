@@ -29,12 +29,14 @@ SECOND_ROUND = dt.date(2026, 10, 12)
 SECOND_ROUND_SHARE = 0.2
 DUE_DAYS = 30
 
-LEADERS = [("周建民", "区人大常委会副主任"), ("刘振华", "区政协副主席"), ("王卫东", "区委巡察办主任"),
-           ("陈志强", "区纪委监委副书记"), ("杨德华", "区委组织部副部长"), ("赵国庆", "区委宣传部副部长"),
+LEADERS = [("周建民", "区人大常委会副主任"), ("刘振华", "区政协副主席"),
+           ("王卫东", "区委巡察办主任"), ("陈志强", "区纪委监委副书记"),
+           ("杨德华", "区委组织部副部长"), ("赵国庆", "区委宣传部副部长"),
            ("孙保国", "区委统战部副部长")]
 DEPUTIES = [("李秀英", "区委党史研究室主任"), ("张海燕", "区直机关工委副书记"),
-            ("黄文博", "区委编办副主任"), ("吴丽娟", "区老干部局副局长"), ("徐振东", "区委党校副校长"),
-            ("马红梅", "区档案馆副馆长"), ("朱向阳", "区委政法委副书记")]
+            ("黄文博", "区委编办副主任"), ("吴丽娟", "区老干部局副局长"),
+            ("徐振东", "区委党校副校长"), ("马红梅", "区档案馆副馆长"),
+            ("朱向阳", "区委政法委副书记")]
 MEMBER_SURNAMES = "郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
 MEMBER_GIVEN = ["晓峰", "雪梅", "俊杰", "思远", "丽华", "春生", "家豪", "素芬", "长海", "玉兰"]
 INSPECTOR_NAME = ("冯晓东", "区委党史学习教育领导小组办公室干部")
@@ -127,7 +129,7 @@ def seed(campaign: Campaign, rng: random.Random) -> str:
             on = min(FIRST_VISITS + dt.timedelta(days=rng.randint(0, FIRST_ROUND_DAYS)), today)
             done += _visit(group, unit, on, actor, rng, finish=True)
             visits += 1
-            if SECOND_ROUND < today and rng.random() < SECOND_ROUND_SHARE:
+            if today > SECOND_ROUND and rng.random() < SECOND_ROUND_SHARE:
                 later = min(SECOND_ROUND + dt.timedelta(days=rng.randint(0, 30)), today)
                 done += _visit(group, unit, later, actor, rng, finish=False)
                 visits += 1

@@ -132,7 +132,7 @@ def set_covered_units(group: GuidanceGroup, *, actor: User,
     """Make the group cover exactly `units` (the office). A unit another group of the campaign
     covers is refused, naming it; a unit the group has visited cannot be dropped."""
     _check_office(actor)
-    units = list(dict.fromkeys(units))
+    units = _coverable(list(dict.fromkeys(units)))
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=group.campaign_id).first()
         keep = {unit.pk for unit in units}

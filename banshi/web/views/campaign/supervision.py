@@ -285,6 +285,8 @@ def _item_post(request, pk: int, kind: str, form_class, run):
         try:
             run(item, form.cleaned_data)
         except ActionError as exc:
+            if exc.field not in form.fields:  # the item's state or the right: said above
+                messages.error(request, exc.message)
             apply_action_error(form, exc)
             return render_visit(request, visit, status=exc.status, bound=(kind, item.pk, form))
         return None
