@@ -99,7 +99,7 @@ def coverage_matrix(user, start: dt.date | None = None, end: dt.date | None = No
     rows = []
     for group in groups:
         cells = [Cell(unit) for unit in sorted(group.covered_units.all(),
-                                               key=lambda u: (u.kind != "street", u.path))
+                                               key=lambda u: (u.kind == "department", u.path))
                  if _in_scope(user, unit)]
         if not cells and not org.sees_everything(user):
             continue
