@@ -361,3 +361,31 @@ def test_hostile_group_and_member_names(sup_world, client):
     response = client.post(reverse("web:campaign-guidance-group-new"), {
         "name": "空\x00字符", "order": "9"})
     assert response.status_code == 400 and "参数“name”" in response.content.decode()
+
+
+def test_the_office_edits_a_group_and_a_unit_outside_the_group_is_named_on_its_field(
+        sup_world, client):
+    w = sup_world
+    login(client, "dispatcher")
+    edit = reverse("web:campaign-guidance-group-edit", args=[w.g2.pk])
+    form = client.get(edit).content.decode()
+    assert 'value="第二巡回指导组"' in form
+    refused = client.post(edit, {"name": "第二巡回指导组", "order": "2",
+                                 "units": ["zhongyuanxilu", "zjj", "cgj"]})
+    assert refused.status_code == 422 and "“区城市管理局”已由“第一巡回指导组”督导" in \
+        refused.content.decode()
+    response = client.post(edit, {"name": "第二组(调整)", "order": "5",
+                                  "units": ["zhongyuanxilu", "zjj", "zhongyuanxilu-01"]})
+    assert response.status_code == 302
+    w.g2.refresh_from_db()
+    assert (w.g2.name, w.g2.order, w.g2.covered_units.count()) == ("第二组(调整)", 5, 3)
+    member = w.g2.members.get()
+    response = client.post(reverse("web:campaign-guidance-member-remove",
+                                   args=[w.g2.pk, member.pk]))
+    assert response.status_code == 302 and not w.g2.members.exists()
+    mismatch = client.post(reverse("web:campaign-visit-new"), {
+        "group": w.g1.pk, "unit": "zjj", "visited_on": later(w).isoformat(), "rating": "good"})
+    assert mismatch.status_code == 422
+    body = mismatch.content.decode()
+    assert "“区住房和城乡建设局”不在“第一巡回指导组”的督导范围内" in body
+    assert body.index("督导范围内") > body.index('id="id_unit"')  # shown on the unit field

@@ -320,7 +320,7 @@ def list_rectifications(request, filters: Query[ItemFilters]):
     if filters.unit:
         rows = rows.within(_unit(filters.unit, "unit"))
     rows = rows.select_related("unit", "visit__group")
-    return _Shaped(rows.order_by("status", "due_on", "id"), item_out)
+    return _Shaped(rows.order_by("-status", "due_on", "id"), item_out)
 
 
 @router.post("/rectifications/{item_id}/done", response={200: RectificationOut} | ACTING,

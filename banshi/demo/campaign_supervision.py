@@ -28,6 +28,7 @@ FIRST_ROUND_DAYS = 80          # the first round: every unit between 3月10日 a
 SECOND_ROUND = dt.date(2026, 10, 12)
 SECOND_ROUND_SHARE = 0.2
 DUE_DAYS = 30
+LATE_DUE_DAYS = 45          # the autumn round's items: some still within their deadline
 
 LEADERS = [("周建民", "区人大常委会副主任"), ("刘振华", "区政协副主席"),
            ("王卫东", "区委巡察办主任"), ("陈志强", "区纪委监委副书记"),
@@ -92,7 +93,7 @@ def _members(group: GuidanceGroup, index: int, dispatcher, inspector, rng) -> No
 def _visit(group, unit, on: dt.date, actor, rng, *, finish: bool) -> int:
     """One visit; returns how many of its items the unit reported done."""
     picked = rng.sample(FINDINGS, rng.choice([0, 0, 1, 1, 2]))
-    due_on = on + dt.timedelta(days=DUE_DAYS)
+    due_on = on + dt.timedelta(days=DUE_DAYS if finish else LATE_DUE_DAYS)
     visit = actions.record_visit(
         group, actor=actor, unit=unit, visited_on=on, rating=rng.choice(RATINGS),
         findings="；".join(finding for finding, _item in picked),
@@ -133,6 +134,6 @@ def seed(campaign: Campaign, rng: random.Random) -> str:
                 later = min(SECOND_ROUND + dt.timedelta(days=rng.randint(0, 30)), today)
                 done += _visit(group, unit, later, actor, rng, finish=False)
                 visits += 1
-    units = sum(len(share) for share in shares)
-    return (f"巡回指导组{len(GROUP_NAMES)}个，督导单位{units}个，督导{visits}次，"
+    covered = sum(len(share) for share in shares)
+    return (f"巡回指导组{len(GROUP_NAMES)}个，督导单位{covered}个，督导{visits}次，"
             f"整改事项已整改{done}项")

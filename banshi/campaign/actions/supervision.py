@@ -171,7 +171,7 @@ def add_member(group: GuidanceGroup, *, actor: User, name: str, role: str = "成
     values = _member_fields(name, role, title, user, group)
     with transaction.atomic():
         member = GuidanceMember.objects.create(group=group, **values)
-        record_event(group, RecordAction.ADD_MEMBER, actor=actor,
+        record_event(group, RecordAction.ADD_MEMBER, actor=actor, note=f"{role} {member.name}",
                      data={"role": role, "members": group.members.count()})
     return member
 
@@ -180,9 +180,9 @@ def remove_member(member: GuidanceMember, *, actor: User) -> None:
     _check_office(actor)
     group = member.group
     with transaction.atomic():
-        role = member.role
+        role, name = member.role, member.name
         member.delete()
-        record_event(group, RecordAction.REMOVE_MEMBER, actor=actor,
+        record_event(group, RecordAction.REMOVE_MEMBER, actor=actor, note=f"{role} {name}",
                      data={"role": role, "members": group.members.count()})
 
 
@@ -234,6 +234,7 @@ def record_visit(group: GuidanceGroup, *, actor: User, unit: Unit | None,
         record_event(visit, RecordAction.CREATE, actor=actor,
                      data={"group": group.pk, "rectifications": len(checked)})
         record_event(group, RecordAction.ADD_VISIT, actor=actor,
+                     note=f"{visited_on:%Y-%m-%d} {unit.name}",
                      data={"visit": visit.pk, "unit": unit.code})
         for text, due_on in checked:
             _create_item(visit, actor, text, due_on)
@@ -280,7 +281,7 @@ def complete_rectification(item: Rectification, *, actor: User, result: str,
         if not updated:
             raise TransitionNotAllowed("该事项已整改", "item_id")
         item.refresh_from_db()
-        record_event(item, RecordAction.RECTIFY, actor=actor,
+        record_event(item, RecordAction.RECTIFY, actor=actor, note=result[:200],
                      data={"done_on": done_on.isoformat(), "late": done_on > item.due_on})
     return item
 

@@ -98,7 +98,7 @@ def group_detail(request, pk: int, *, status: int = 200, member_form=None):
     return render(request, "web/campaign/supervision/group.html", {
         "group": group, "row": row,
         "members": list(group.members.select_related("user")),
-        "units": [(u, cells.get(u.pk)) for u in group.covered_units.order_by("kind", "path")],
+        "units": [(u, cells.get(u.pk)) for u in group.covered_units.order_by("-kind", "path")],
         "visits": list(visits[:200]),
         "can_manage": permissions.may_manage_guidance(request.user),
         "can_visit": permissions.may_record_visit(request.user, group),
@@ -269,7 +269,8 @@ def rectification_list(request):
     rows = filters.apply(Rectification.objects.visible_to(request.user)
                          .filter(visit__group__in=_groups()), today=today)
     rows = rows.select_related("unit", "visit__group")
-    page = Paginator(rows.order_by("status", "due_on", "id"), PAGE_SIZE).get_page(
+    rows = rows.order_by("-status", "due_on", "id")  # 整改中 (open) first
+    page = Paginator(rows, PAGE_SIZE).get_page(
         request.GET.get("page"))
     for item in page:
         item.overdue = item.status == RectificationStatus.OPEN and item.due_on < today

@@ -70,6 +70,7 @@ class MemberForm(forms.Form):
 
 class VisitForm(forms.Form):
     required_css_class = "required"
+    aliases = {"unit_code": "unit", "group_id": "group"}  # the action's names for the fields
     group = forms.ChoiceField(label="指导组")
     unit = forms.ChoiceField(label="被督导单位", widget=UnitSelect)
     visited_on = forms.DateField(label="督导日期", widget=DateInput)
