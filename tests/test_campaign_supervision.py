@@ -389,3 +389,28 @@ def test_the_office_edits_a_group_and_a_unit_outside_the_group_is_named_on_its_f
     body = mismatch.content.decode()
     assert "“区住房和城乡建设局”不在“第一巡回指导组”的督导范围内" in body
     assert body.index("督导范围内") > body.index('id="id_unit"')  # shown on the unit field
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_member_names_and_reasons_through_the_pages(sup_world, client, text):
+    w = sup_world
+    login(client, "dispatcher")
+    response = client.post(reverse("web:campaign-guidance-member-add", args=[w.g2.pk]),
+                           {"name": text, "role": "成员", "title": text[:100]})
+    if response.status_code == 422:
+        assert "姓名" in response.content.decode() and len(text) > actions.MEMBER_NAME_MAX
+    else:
+        assert response.status_code == 302
+        page = client.get(reverse("web:campaign-guidance-group", args=[w.g2.pk]))
+        assert "<script>alert" not in page.content.decode()
+        assert w.g2.members.filter(name=text).exists()
+    response = client.post(reverse("web:campaign-rectification-reopen", args=[w.done_item.pk]),
+                           {"reason": text})
+    if len(text) > actions.RESULT_MAX:
+        assert response.status_code == 422 and "重新打开的原因" in response.content.decode()
+        return
+    assert response.status_code == 302
+    event = RecordEvent.objects.of(w.done_item).filter(action="reopen").get()
+    assert event.note == text[:200]
+    page = client.get(reverse("web:campaign-visit", args=[w.v_community.pk])).content.decode()
+    assert "<script>alert" not in page

@@ -161,3 +161,21 @@ def test_rectifications_filter_by_status_and_scope(sup_world):  # noqa: F811
     assert items(w.d.community_staff) == ["加强宣传"]
     assert items(w.other.street_staff) == []
     assert api_get(w.d.dispatcher, "/rectifications", status="bad").status_code == 422
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "' OR 1=1 --", "含\x00空字符", "\ud800"])
+def test_hostile_results_and_reasons(sup_world, text):  # noqa: F811
+    w = sup_world
+    done = api_post(w.d.street_staff, f"/rectifications/{w.open_item.pk}/done",
+                    {"result": text})
+    reopen = api_post(w.inspector, f"/rectifications/{w.done_item.pk}/reopen", {"reason": text})
+    for response, field in ((done, "result"), (reopen, "reason")):
+        if response.status_code == 200:
+            assert response.json()[field if field == "result" else "item"]
+            continue
+        assert response.status_code in (400, 422), response.content
+        body = response.json()
+        named = body.get("field") or " ".join(str(e.get("field")) for e in body["errors"])
+        assert field in named, body
+    if done.status_code == 200:
+        assert Rectification.objects.get(pk=w.open_item.pk).result == text
