@@ -20,8 +20,9 @@ from banshi.org.models import Unit
 from banshi.org.permissions import Person, is_dispatcher, role_of, sees_everything, unit_of
 
 __all__ = [
-    "is_office", "may_handle_assignment", "may_issue_task", "may_record_for",
-    "may_record_visit", "may_score", "may_see_campaign", "units_for_recording",
+    "groups_for_visits", "is_office", "may_handle_assignment", "may_issue_task",
+    "may_manage_guidance", "may_record_for", "may_record_visit", "may_rectify",
+    "may_reopen_rectification", "may_score", "may_see_campaign", "units_for_recording",
 ]
 
 
@@ -59,3 +60,34 @@ def may_record_visit(user: Person, group) -> bool:
 def may_score(user: Person) -> bool:
     """Give a panel score to a nominee (评委): leaders and the office."""
     return is_office(user) or role_of(user) == Role.LEADER
+
+
+# --- supervision (巡回督导): guidance groups, visits, rectification items ---------------------
+
+
+def may_manage_guidance(user: Person) -> bool:
+    """Create and change guidance groups, their members and covered units: the office."""
+    return is_office(user)
+
+
+def groups_for_visits(user: Person, campaign):
+    """The guidance groups of `campaign` whose visits `user` may record (for form pickers)."""
+    from .models import GuidanceGroup
+
+    groups = GuidanceGroup.objects.filter(campaign=campaign)
+    if is_office(user):
+        return groups
+    if role_of(user) != Role.INSPECTOR:
+        return groups.none()
+    return groups.filter(members__user_id=getattr(user, "pk", None)).distinct()
+
+
+def may_rectify(user: Person, item) -> bool:
+    """Report the result of rectification `item` and mark it 已整改: the office and the staff
+    of the unit that owes it (or of a unit above it)."""
+    return may_record_for(user, item.unit)
+
+
+def may_reopen_rectification(user: Person, item) -> bool:
+    """Reopen a rectification item found not done: its visit's guidance group and the office."""
+    return may_record_visit(user, item.visit.group)
