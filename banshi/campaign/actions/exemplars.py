@@ -97,7 +97,8 @@ def create_selection(*, actor: User, name: str, description: str = "",
               "description": optional_text(description, "description", "评选说明",
                                            DESCRIPTION_MAX)}
     with transaction.atomic():
-        selection = Selection.objects.create(unit=unit, created_by=actor, **values)
+        selection = Selection.objects.create(unit=unit, created_by=actor, created_at=clock.now(),
+                                             **values)
         record_event(selection, RecordAction.CREATE, actor=actor)
     return selection
 
