@@ -164,6 +164,15 @@ def create_round(selection: Selection, *, actor: User, eligible_unit_kinds: Sequ
     return round_
 
 
+def start_selection(*, actor: User, name: str, description: str = "",
+                    unit: Unit | None = None, **rules) -> SelectionRound:
+    """A new selection with its first round, both or neither."""
+    with transaction.atomic():
+        selection = create_selection(actor=actor, name=name, description=description,
+                                     unit=unit)
+        return create_round(selection, actor=actor, **rules)
+
+
 def scores_of(round_: SelectionRound) -> list[tuple[Nomination, Decimal, int, Decimal]]:
     """(nomination, mean panel score, votes, final score) of every passed nominee, best
     first: the formula of the module's docstring."""

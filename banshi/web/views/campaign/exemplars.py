@@ -102,12 +102,12 @@ def selection_new(request):
     form = f.SelectionForm(request.POST if posted else None)
     if posted and form.is_valid():
         try:
-            selection = actions.create_selection(actor=request.user, **form.selection_values())
-            round_ = actions.create_round(selection, actor=request.user, **form.round_values())
+            round_ = actions.start_selection(actor=request.user, **form.selection_values(),
+                                             **form.round_values())
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            messages.success(request, f"已发起评选“{selection.name}”")
+            messages.success(request, f"已发起评选“{round_.selection.name}”")
             return redirect("web:campaign-round", round_id=round_.pk)
     return render(request, "web/campaign/exemplars/selection_form.html", {"form": form},
                   status=422 if posted else 200)
