@@ -291,7 +291,8 @@ def test_an_upheld_objection_withdraws_without_promoting_the_next(d):
 def test_good_practice_written_submitted_reviewed_published(d):
     other = add_other_street(d)
     story = actions.write_practice(actor=d.street_staff, unit=d.street_unit, title="一楼一议",
-                                   body="因院施策，协商解决老旧小区改造问题。", photo=("a.png", png()))
+                                   body="因院施策，协商解决老旧小区改造问题。",
+                                   photo=("a.png", png()))
     assert story.status == StoryStatus.DRAFT and story.photo
     with pytest.raises(NotPermitted):
         actions.write_practice(actor=other.street_staff, unit=d.street_unit, title="x", body="y")

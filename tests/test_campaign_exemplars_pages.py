@@ -71,7 +71,8 @@ def test_units_nominate_through_the_page_quota_and_eligibility_refused(d, client
     form = client.get(url).content.decode()
     assert 'value="linshanzhai-01"' in form and 'value="linshanzhai"' not in form
     refused = client.post(url, nomination_form(party_member="", party_years="0"))
-    assert refused.status_code == 422 and "本轮评选要求被推荐人为中共党员" in refused.content.decode()
+    assert refused.status_code == 422
+    assert "本轮评选要求被推荐人为中共党员" in refused.content.decode()
     refused = client.post(url, nomination_form(party_years="3"))
     assert "被推荐人党龄不足5年" in refused.content.decode()
     bad_photo = SimpleUploadedFile("me.jpg", b"GIF89a not really", content_type="image/jpeg")
