@@ -160,7 +160,8 @@ def create_round(selection: Selection, *, actor: User, eligible_unit_kinds: Sequ
         Selection.objects.select_for_update().filter(pk=selection.pk).first()
         number = (selection.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         round_ = SelectionRound.objects.create(selection=selection, number=number, **values)
-        record_event(selection, RecordAction.CREATE, actor=actor, data={"round": number})
+        record_event(selection, RecordAction.CREATE, actor=actor, data={"round": number},
+                     note=f"设置第{number}轮")
     return round_
 
 
@@ -233,7 +234,9 @@ def advance_round(round_: SelectionRound, *, actor: User) -> SelectionRound:
             round_.published_on = clock.localdate()
         round_.stage = target
         round_.save()
-        record_event(round_.selection, RecordAction.ADVANCE, actor=actor, data=data)
+        record_event(round_.selection, RecordAction.ADVANCE, actor=actor, data=data,
+                     note=f"第{round_.number}轮：{RoundStage(STAGES[at]).label}→"
+                          f"{RoundStage(target).label}")
     return round_
 
 
