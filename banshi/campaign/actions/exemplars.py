@@ -20,6 +20,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -166,7 +167,7 @@ def create_round(selection: Selection, *, actor: User, eligible_unit_kinds: Sequ
 
 
 def start_selection(*, actor: User, name: str, description: str = "",
-                    unit: Unit | None = None, **rules) -> SelectionRound:
+                    unit: Unit | None = None, **rules: Any) -> SelectionRound:
     """A new selection with its first round, both or neither."""
     with transaction.atomic():
         selection = create_selection(actor=actor, name=name, description=description,
@@ -197,7 +198,7 @@ def scores_of(round_: SelectionRound) -> list[tuple[Nomination, Decimal, int, De
     return rows
 
 
-def _rank(round_: SelectionRound) -> dict:
+def _rank(round_: SelectionRound) -> dict[str, int]:
     ranked = scores_of(round_)
     for place, (nomination, _mean, _votes, final) in enumerate(ranked, 1):
         status = (NominationStatus.SELECTED if place <= round_.places
@@ -218,7 +219,7 @@ def advance_round(round_: SelectionRound, *, actor: User) -> SelectionRound:
         if at + 1 >= len(STAGES):
             raise TransitionNotAllowed("本轮评选结果已发布，没有下一阶段", "stage")
         target = STAGES[at + 1]
-        data: dict = {"round": round_.number, "from": round_.stage, "to": target}
+        data: dict[str, Any] = {"round": round_.number, "from": round_.stage, "to": target}
         if target == RoundStage.SCORING and (
                 waiting := round_.nominations.filter(status=NominationStatus.PENDING).count()):
             raise TransitionNotAllowed(f"还有{waiting}名推荐人选未审核，请先完成资格审核",
@@ -284,7 +285,7 @@ def nominate(round_: SelectionRound, *, actor: User, unit: Unit | None, nominee:
     with transaction.atomic():
         round_ = SelectionRound.objects.select_for_update().get(pk=round_.pk)
         _stage(round_, RoundStage.NOMINATING, "推荐")
-        _eligible(round_, unit, values["party_member"], party_years)
+        _eligible(round_, unit, bool(party_member), party_years)
         if round_.nominations.filter(unit=unit).count() >= round_.quota_per_unit:
             raise InvalidInput(f"本单位推荐名额已满({round_.quota_per_unit}名)", "unit_code")
         nomination = Nomination(round=round_, unit=unit, created_by=actor,
@@ -436,7 +437,7 @@ def handle_objection(objection: Objection, *, actor: User, upheld: bool,
 # ---------- good practices ----------
 
 
-def _story(title: str, body: str) -> dict:
+def _story(title: str, body: str) -> dict[str, str]:
     return {"title": require_text(title, "title", "标题", STORY_TITLE_MAX),
             "body": require_text(body, "body", "正文", STORY_BODY_MAX)}
 

@@ -3,6 +3,7 @@ review and score, the public vote and objection, an objection's handling, a good
 and its review. They parse; the actions (banshi/campaign/actions/exemplars.py) decide."""
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 
@@ -95,7 +96,7 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = recording_units(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = recording_units(user)
         self.aliases = {"unit_code": "unit"}
 
     def values(self) -> dict:
@@ -148,7 +149,7 @@ class PracticeForm(forms.Form):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = recording_units(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = recording_units(user)
         self.aliases = {"unit_code": "unit"}
         if editing:
             del self.fields["unit"], self.fields["submit"]

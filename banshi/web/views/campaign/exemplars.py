@@ -39,9 +39,9 @@ from ..resident import resident_page
 from . import exemplar_forms as f
 
 # What the public pages show of a round: the candidates while voting, the results after.
-SHOWN = {RoundStage.SCORING: [NominationStatus.PASSED],
-         RoundStage.PUBLICITY: [NominationStatus.SELECTED],
-         RoundStage.PUBLISHED: [NominationStatus.SELECTED]}
+SHOWN: dict[str, list[str]] = {RoundStage.SCORING: [NominationStatus.PASSED],
+                                RoundStage.PUBLICITY: [NominationStatus.SELECTED],
+                                RoundStage.PUBLISHED: [NominationStatus.SELECTED]}
 PUBLIC_PHOTO = [NominationStatus.PASSED, NominationStatus.SELECTED]
 
 
