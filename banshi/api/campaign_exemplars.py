@@ -18,6 +18,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
 
+from banshi.appeals import limits
 from banshi.appeals.errors import InvalidInput
 from banshi.campaign.actions import exemplars as actions
 from banshi.campaign.choices import NominationStatus, StoryStatus
@@ -157,9 +158,12 @@ def create_nomination(request, round_id: int, payload: NominationIn):
     return Status(201, nomination_out(nomination))
 
 
+VoterPhone = Annotated[str, StringConstraints(min_length=1, max_length=limits.PHONE_MAX)]
+
+
 class VoteIn(s.Input):
     nomination_id: int = Field(description="候选人(审核通过的推荐人选)编号")
-    phone: s.Phone = Field(description="投票人手机号：仅以加盐摘要保存，用于每人限投")
+    phone: VoterPhone = Field(description="投票人手机号：仅以加盐摘要保存，用于每人限投")
 
 
 class VoteOut(Schema):
