@@ -75,3 +75,40 @@ def test_public_vote_on_a_phone(live_server, browser, pw_db, output_dir):  # noq
     assert "评审投票" in office.inner_text("#stages .current")
     no_sideways_scroll(office, "desktop")
     office.screenshot(path=output_dir / "round-desktop.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_publicity_objection_and_results_on_a_phone(live_server, browser, pw_db,  # noqa: F811
+                                                    output_dir):
+    d = build_district()
+    round_, made = voting_round(d)
+    actions.cast_vote(made[1], phone="13800000001")
+    round_ = actions.advance_round(round_, actor=d.dispatcher)
+    base = live_server.url
+    phone = phone_context(browser).new_page()
+    phone.goto(f"{base}/h5/campaign/rounds/{round_.pk}/publicity/")
+    assert phone.locator(".nominees li").count() == round_.places
+    phone.locator(".choice-card", has_text="王建国").locator(".nominee-name").click()
+    phone.fill("#id_text", "<script>alert(1)</script>听说事迹有出入，请核实。")
+    phone.click("form button[type=submit]")
+    phone.wait_for_selector("#objected")
+    phone.screenshot(path=output_dir / "publicity-objected-phone.png", full_page=True)
+
+    office = staff_page(browser, base, "dispatcher", "phone")
+    office.goto(f"{base}/staff/campaign/rounds/{round_.pk}/")
+    assert "<script>alert(1)</script>" in office.inner_text("#objections")  # shown as text
+    office.locator("#objections label.chip", has_text="异议不成立").click()
+    office.locator("#objections textarea").fill("经核实，事迹属实，异议不成立。")
+    office.click("#objections button[type=submit]")
+    office.wait_for_selector(".alert-success")
+    office.click("text=进入下一阶段：结果发布")
+    office.wait_for_selector("#stages .current:has-text('结果发布')")
+    no_sideways_scroll(office, "phone")
+    office.screenshot(path=output_dir / "round-published-phone.png", full_page=True)
+
+    phone.goto(f"{base}/h5/campaign/rounds/{round_.pk}/results/")
+    assert phone.locator("#results li").count() == round_.places
+    no_sideways_scroll(phone, "phone")
+    phone.screenshot(path=output_dir / "results-phone.png", full_page=True)

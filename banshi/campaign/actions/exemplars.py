@@ -369,6 +369,7 @@ def cast_vote(nomination: Nomination, *, phone: str, device: str | None = None) 
     machine = device_digest(device) if device else ""
     with transaction.atomic():
         round_ = SelectionRound.objects.select_for_update().get(pk=nomination.round_id)
+        nomination = Nomination.objects.get(pk=nomination.pk)  # as it is now
         if not round_.public_vote:
             raise TransitionNotAllowed("本轮评选未开放群众投票", "stage")
         _stage(round_, RoundStage.SCORING, "投票")
