@@ -73,6 +73,17 @@ def test_demo_exemplars_counted_from_records():
     assert GoodPractice.objects.filter(status=StoryStatus.SUBMITTED).count() == 1
     assert RecordEvent.objects.of(round_.selection).filter(action="advance").count() == 4
 
+    # the pages show them: the results page lists the selected, the stories are public
+    results = Client().get(f"/h5/campaign/rounds/{round_.pk}/results/").content.decode()
+    assert results.count('class="nominee-card"') == len(selected)
+    office = Client()
+    office.force_login(dispatcher)
+    page = office.get(f"/staff/campaign/rounds/{round_.pk}/").content.decode()
+    assert page.count("campaign/nominations/") >= nominations.count()
+    assert "异议不成立" in page
+    stories = Client().get("/h5/campaign/practices/").content.decode()
+    assert "因院施策、一楼一议" in stories and "西流湖" not in stories
+
     before = (Selection.objects.count(), Nomination.objects.count(), Vote.objects.count(),
               GoodPractice.objects.count())
     again = campaign_exemplars.seed(campaign, random.Random(7))

@@ -303,3 +303,30 @@ def test_api_nominations_and_selections(d):
                body | {"unit_code": "linshanzhai-02"})
     assert late.status_code == 409 and "推荐提名" in late.json()["detail"]
     assert Nomination.objects.filter(status=NominationStatus.PENDING).count() == 1
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_reasons_objections_and_notes(d, client, text):
+    round_, (first, *_rest) = scoring_round(d, places=1)
+    actions.score_nomination(first, actor=d.leader, score=Decimal(90))
+    round_ = actions.advance_round(round_, actor=d.dispatcher)
+    url = reverse("web:campaign-publicity", args=[round_.pk])
+    raised = Client().post(url, {"nomination": first.pk, "text": text, "contact": text[:50]})
+    if len(text) > actions.OBJECTION_MAX:  # refused, naming the field's limit
+        assert raised.status_code == 422 and "2000" in raised.content.decode()
+        raised = Client().post(url, {"nomination": first.pk, "text": text[:2000]})
+    assert raised.status_code == 200 and "异议已提交" in raised.content.decode()
+    login(client, "dispatcher")
+    objection = Objection.objects.get()
+    handled = client.post(reverse("web:campaign-objection-handle", args=[objection.pk]),
+                          {"decision": "dismiss", "response": text[:2000]})
+    assert handled.status_code == 302
+    page = client.get(reverse("web:campaign-round", args=[round_.pk])).content.decode()
+    assert "<script>alert" not in page
+    story = actions.write_practice(actor=d.dispatcher, unit=d.street_unit, title="标题",
+                                   body="正文", submit=True)
+    returned = client.post(reverse("web:campaign-practice-review", args=[story.pk]),
+                           {"decision": "return", "note": text[:2000]})
+    assert returned.status_code == 302
+    shown = client.get(reverse("web:campaign-practice", args=[story.pk])).content.decode()
+    assert "<script>alert" not in shown and GoodPractice.objects.get().review_note
