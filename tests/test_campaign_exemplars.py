@@ -3,6 +3,7 @@ over quota or ineligible, review, panel scores (a second score corrects the firs
 vote (one per person and device, phone kept only as a hash), the final score formula, 公示
 objections blocking the results until handled, and good practices reviewed and published."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -56,6 +57,13 @@ def test_weights_must_sum_to_one_and_rules_are_checked(d):
     assert refused.value.field == "eligible_unit_kinds"
     with pytest.raises(NotPermitted):
         actions.create_selection(actor=d.street_staff, name="自选评选")
+    with pytest.raises(InvalidInput) as refused:
+        actions.create_round(selection, actor=d.dispatcher, voting_opens_on=dt.date(2026, 5, 1),
+                             voting_closes_on=dt.date(2026, 4, 1))
+    assert refused.value.field == "voting_closes_on"
+    with pytest.raises(InvalidInput) as refused:
+        actions.create_round(selection, actor=d.dispatcher, publicity_ends_on=dt.date(1, 1, 1))
+    assert refused.value.field == "publicity_ends_on"
     first = actions.create_round(selection, actor=d.dispatcher)
     second = actions.create_round(selection, actor=d.dispatcher, public_vote=False,
                                   panel_weight=Decimal("0.5"), vote_weight=Decimal("0.5"))

@@ -31,7 +31,7 @@ from django.db.models import Max
 from banshi.appeals import clock
 from banshi.appeals.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from banshi.appeals.photos import sniff_photo
-from banshi.appeals.validators import normalise_phone
+from banshi.appeals.validators import date_problem, normalise_phone
 from banshi.collection.choices import RecordAction
 from banshi.org.choices import UnitKind
 from banshi.org.models import Unit
@@ -121,6 +121,11 @@ def _weights(panel_weight: Decimal, vote_weight: Decimal, public_vote: bool
 def _dates(dates: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
     order = ["nominations_close_on", "voting_opens_on", "voting_closes_on",
              "publicity_starts_on", "publicity_ends_on"]
+    if unknown := sorted(set(dates) - set(order)):
+        raise InvalidInput(f"未知的日期：{'、'.join(unknown)}", unknown[0])
+    for name in order:
+        if (value := dates.get(name)) and (problem := date_problem(value)):
+            raise InvalidInput(problem, name)
     given = [(name, dates.get(name)) for name in order if dates.get(name)]
     for (_, earlier), (name, later) in zip(given, given[1:], strict=False):
         if later < earlier:  # type: ignore[operator]
