@@ -112,3 +112,14 @@ def test_publicity_objection_and_results_on_a_phone(live_server, browser, pw_db,
     assert phone.locator("#results li").count() == round_.places
     no_sideways_scroll(phone, "phone")
     phone.screenshot(path=output_dir / "results-phone.png", full_page=True)
+
+    story = actions.write_practice(actor=d.street_staff, unit=d.street_unit,
+                                   title="因院施策、一楼一议，协商解决老旧小区改造问题",
+                                   body=DEEDS + "\n" + DEEDS, photo=("p.png", png((320, 180))),
+                                   submit=True)
+    actions.review_practice(story, actor=d.dispatcher, publish=True)
+    phone.goto(f"{base}/h5/campaign/practices/")
+    phone.click("text=因院施策")
+    phone.wait_for_selector("img.story-photo")
+    no_sideways_scroll(phone, "phone")
+    phone.screenshot(path=output_dir / "practice-phone.png", full_page=True)
