@@ -7,6 +7,7 @@ WEB: dict[str, str] = {
     # staff pages (/staff/campaign/)
     "campaign-selections": "page",
     "campaign-selection-new": "office",
+    "campaign-round-new": "selection office",
     "campaign-round": "round",
     "campaign-round-advance": "round office post",
     "campaign-nomination-new": "round recorder",

@@ -152,7 +152,8 @@ def test_staff_pages(exemplar_world, role):
             check_targets(client, role, method, targets,
                           403 if name == "campaign-practice-edit" else 200)
             continue
-        args = [world.nominating.pk] if kind.startswith("round") else []
+        args = ([world.nominating.pk] if kind.startswith("round") else
+                [world.nominating.selection_id] if kind.startswith("selection") else [])
         url = reverse(f"web:{name}", args=args)
         response = call(client, method, url)
         where = f"{role} {method} {url}"
@@ -163,7 +164,7 @@ def test_staff_pages(exemplar_world, role):
                    role in RECORDERS if "recorder" in kind else True)
         assert response.status_code == (200 if allowed and method == "GET" else 403) or (
             allowed and method == "POST" and response.status_code in (302, 409)), where
-        if args:  # a round that does not exist: 404 for every role
+        if args:  # a round or selection that does not exist: 404 for every role
             missing = reverse(f"web:{name}", args=[999999])
             assert call(client, method, missing).status_code == 404, where
 

@@ -57,6 +57,16 @@ def test_the_office_sets_up_a_round_through_the_page(d, client):
     assert client.post(reverse("web:campaign-round-advance", args=[round_.pk])).status_code == 302
     round_.refresh_from_db()
     assert round_.stage == RoundStage.REVIEWING
+    again = reverse("web:campaign-round-new", args=[round_.selection_id])
+    rules = {k: v for k, v in ROUND_FORM.items() if k not in ("name", "description")}
+    refused = client.post(again, rules | {"voting_opens_on": "2026-05-01",
+                                          "voting_closes_on": "2026-04-01"})
+    assert refused.status_code == 422 and "各阶段日期须依次排列" in refused.content.decode()
+    second = client.post(again, rules | {"quota_per_unit": "3"})
+    assert second.status_code == 302
+    assert list(round_.selection.rounds.values_list("number", "quota_per_unit")) == [(1, 1),
+                                                                                  (2, 3)]
+    assert unit.get(again).status_code == 403
 
 
 def nomination_form(**fields):

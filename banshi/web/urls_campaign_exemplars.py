@@ -8,6 +8,7 @@ from .views.campaign import exemplars as views
 urlpatterns = [
     path("selections/", views.selections, name="campaign-selections"),
     path("selections/new/", views.selection_new, name="campaign-selection-new"),
+    path("selections/<int:pk>/rounds/new/", views.round_new, name="campaign-round-new"),
     path("rounds/<int:round_id>/", views.round_detail, name="campaign-round"),
     path("rounds/<int:round_id>/advance/", views.round_advance, name="campaign-round-advance"),
     path("rounds/<int:round_id>/nominate/", views.nomination_new,

@@ -38,12 +38,9 @@ class PhotoField(forms.FileField):
         return (upload.name, upload.read())
 
 
-class SelectionForm(forms.Form):
-    """A selection and its first round's rules."""
+class RoundForm(forms.Form):
+    """A round's rules."""
 
-    name = forms.CharField(label="评选名称", max_length=actions.NAME_MAX, initial="党史学习之星")
-    description = forms.CharField(label="评选说明", max_length=actions.DESCRIPTION_MAX,
-                                  required=False, widget=forms.Textarea(attrs={"rows": 3}))
     eligible_unit_kinds = forms.MultipleChoiceField(
         label="可推荐单位类型", required=False, choices=UnitKind.choices,
         widget=forms.CheckboxSelectMultiple, help_text="不选为所有单位")
@@ -72,14 +69,25 @@ class SelectionForm(forms.Form):
     publicity_starts_on = forms.DateField(label="公示开始", required=False, widget=DateInput)
     publicity_ends_on = forms.DateField(label="公示结束", required=False, widget=DateInput)
 
-    SELECTION = ("name", "description")
-
-    def selection_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.SELECTION}
+    SELECTION: tuple[str, ...] = ()
 
     def round_values(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items()
                 if name not in self.SELECTION}
+
+
+class SelectionForm(RoundForm):
+    """A selection and its first round's rules."""
+
+    name = forms.CharField(label="评选名称", max_length=actions.NAME_MAX, initial="党史学习之星")
+    description = forms.CharField(label="评选说明", max_length=actions.DESCRIPTION_MAX,
+                                  required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    SELECTION = ("name", "description")
+    field_order = ["name", "description"]
+
+    def selection_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SELECTION}
 
 
 class NominationForm(forms.Form):

@@ -20,6 +20,7 @@ from banshi.campaign.models import (
     GoodPractice,
     Nomination,
     Objection,
+    Selection,
     SelectionRound,
 )
 from banshi.campaign.permissions import (
@@ -111,6 +112,27 @@ def selection_new(request):
             return redirect("web:campaign-round", round_id=round_.pk)
     return render(request, "web/campaign/exemplars/selection_form.html", {"form": form},
                   status=422 if posted else 200)
+
+
+@campaign_required
+@require_http_methods(["GET", "POST"])
+def round_new(request, pk: int):
+    """Another round of a selection, with its own rules."""
+    selection = access_record(request.user, Selection, pk=pk)
+    if not is_office(request.user):
+        return render(request, "web/staff/forbidden.html", status=403)
+    posted = request.method == "POST"
+    form = f.RoundForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        try:
+            round_ = actions.create_round(selection, actor=request.user, **form.round_values())
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, f"已设置“{selection.name}”第{round_.number}轮")
+            return redirect("web:campaign-round", round_id=round_.pk)
+    return render(request, "web/campaign/exemplars/selection_form.html",
+                  {"form": form, "selection": selection}, status=422 if posted else 200)
 
 
 def _rows(user, round_: SelectionRound):
