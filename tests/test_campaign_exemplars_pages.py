@@ -152,7 +152,8 @@ def test_review_and_scores_through_the_pages(d, client):
     assert "材料不全" in page  # the unit reads why its nominee was rejected
 
 
-def test_public_vote_page_one_vote_per_person(d):
+def test_public_vote_page_one_vote_per_person(d, caplog):
+    caplog.set_level("DEBUG")
     round_, (first, second, _third) = scoring_round(d)
     phone = Client()
     url = reverse("web:campaign-vote", args=[round_.pk])
@@ -171,6 +172,7 @@ def test_public_vote_page_one_vote_per_person(d):
     assert same_device.status_code == 409 and "这台设备" in same_device.content.decode()
     assert Vote.objects.count() == 1 and Vote.objects.get().device
     assert not Vote.objects.filter(voter__contains="5678").exists()
+    assert caplog.records and "5678" not in caplog.text  # refusals are logged, never the phone
 
 
 def test_vote_through_the_api(d):
