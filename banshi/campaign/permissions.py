@@ -20,7 +20,8 @@ from banshi.org.models import Unit
 from banshi.org.permissions import Person, is_dispatcher, role_of, sees_everything, unit_of
 
 __all__ = [
-    "is_office", "may_handle_assignment", "may_issue_task", "may_record_for",
+    "is_office", "may_handle_assignment", "may_issue_task", "may_manage_speaker",
+    "may_manage_venues", "may_record_for",
     "may_record_visit", "may_score", "may_see_campaign", "units_for_recording",
 ]
 
@@ -59,3 +60,19 @@ def may_record_visit(user: Person, group) -> bool:
 def may_score(user: Person) -> bool:
     """Give a panel score to a nominee (评委): leaders and the office."""
     return is_office(user) or role_of(user) == Role.LEADER
+
+
+# ---------- study and lectures (speakers, venues) ----------
+
+
+def may_manage_speaker(user: Person, unit: Unit | None) -> bool:
+    """Add or change a speaker belonging to `unit`: the office for any (or none); unit staff
+    for their own unit and the units below it."""
+    if is_office(user):
+        return True
+    return unit is not None and may_record_for(user, unit)
+
+
+def may_manage_venues(user: Person) -> bool:
+    """Add or change a red education venue: the campaign office."""
+    return is_office(user)
