@@ -70,7 +70,7 @@ class ActivityForm(RecordForm):
 class ActivityFilter(forms.Form):
     kind = forms.ChoiceField(label="类型", required=False,
                              choices=[("", "全部类型"), *StudyKind.choices])
-    month = forms.CharField(label="月份", required=False, max_length=7,
+    month = forms.CharField(label="月份", required=False,
                             widget=forms.TextInput(attrs={"type": "month"}))
     unit = forms.CharField(label="单位编码", required=False, max_length=64)
     speaker_kind = forms.ChoiceField(label="主讲人类型", required=False,
