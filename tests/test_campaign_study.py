@@ -193,7 +193,7 @@ def test_a_photo_is_shown_and_a_material_downloaded(d, client):
 
 @pytest.mark.parametrize("name,data,message", [
     ("病毒.exe", b"MZ", "只能上传PDF、Word、Excel或JPG/PNG图片"),
-    ("空.png", b"", "为空"),
+    ("空.png", b"", "空文件"),
     ("<script>.png", PNG, None),
 ])
 def test_files_are_checked_by_type_and_size(d, client, name, data, message):
