@@ -17,7 +17,7 @@ from banshi.campaign.models import Speaker, StudyActivity, StudyFile, StudySignI
 from banshi.collection.models import RecordEvent
 from banshi.org.models import ApiToken
 
-from .factories import HOSTILE, login
+from .factories import HOSTILE, login, today
 
 API = "/api/v1/campaign"
 DAY = dt.date(2026, 3, 20)
@@ -113,7 +113,7 @@ def test_bad_form_input_is_named(d, client, field, value, message):
 
 def test_a_future_date_and_a_venue_visit_without_venue_are_refused(d, client):
     login(client, "linshanzhai-01")
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (today() + dt.timedelta(days=3)).isoformat()
     response = client.post(reverse("web:campaign-study-new"), form_data(d, held_on=future))
     assert response.status_code == 422 and "活动日期不能晚于今天" in response.content.decode()
     response = client.post(reverse("web:campaign-study-new"), form_data(d, kind="venue_visit"))
