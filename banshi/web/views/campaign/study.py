@@ -160,6 +160,8 @@ def activity_detail(request, pk: int):
 @require_POST
 def activity_attach(request, pk: int):
     activity = access_record(request.user, StudyActivity, pk=pk)
+    if not may_record_for(request.user, activity.unit):
+        return forbidden(request)
     form = FileForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
