@@ -147,11 +147,11 @@ def seed_secretaries(s: Seeder) -> None:
     """百名书记讲党史: a secretary for each community, street and some departments."""
     units = (s.of_kind(UnitKind.COMMUNITY) + s.of_kind(UnitKind.STREET)
              + s.of_kind(UnitKind.DEPARTMENT))[:SECRETARIES]
-    secretaries = [s.speaker(next(s.names), SpeakerKind.SECRETARY, unit,
-                             f"{unit.name}党组织书记") for unit in units]
+    secretaries = [(s.speaker(next(s.names), SpeakerKind.SECRETARY, unit,
+                              f"{unit.name}党组织书记"), unit) for unit in units]
     for n in range(SECRETARY_LECTURES):
-        speaker = secretaries[n % len(secretaries)]
-        s.record(speaker.unit, kind=StudyKind.PARTY_LECTURE, speaker=speaker,
+        speaker, unit = secretaries[n % len(secretaries)]
+        s.record(unit, kind=StudyKind.PARTY_LECTURE, speaker=speaker,
                  title=f"百名书记讲党史：{s.rng.choice(LECTURE_TOPICS)}",
                  place=s.rng.choice(PLACES), person_times=s.rng.randint(*SECRETARY_AUDIENCE))
 

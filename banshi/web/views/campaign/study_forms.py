@@ -12,7 +12,7 @@ from banshi.org.models import Unit
 
 from ...unit_picker import UnitSelect, unit_choices
 from ...widgets import DateInput
-from ..collection.shared_forms import RecordForm, recording_units, unit_of
+from ..collection.shared_forms import recording_units, unit_of
 
 MONTH_FORMAT = "%Y-%m"
 
@@ -30,8 +30,9 @@ def _pk(model, value: str):
     return model.objects.filter(pk=int(value)).first() if value and value.isdigit() else None
 
 
-class ActivityForm(RecordForm):
-    region = None  # a study activity has no community field
+class ActivityForm(forms.Form):
+    required_css_class = "required"
+    unit = forms.ChoiceField(label="组织单位")
     kind = forms.ChoiceField(label="类型", choices=StudyKind.choices)
     held_on = forms.DateField(label="日期", widget=DateInput)
     title = forms.CharField(label="主题", max_length=actions.TITLE_MAX)
@@ -49,6 +50,10 @@ class ActivityForm(RecordForm):
 
     field_order = ["unit", "kind", "held_on", "title", "place", "venue", "speaker",
                    "is_special", "person_times", "summary"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = forms.ChoiceField(label="组织单位", choices=recording_units(user))
 
     def initial_from(self, activity: StudyActivity) -> None:
         self.initial.update({
@@ -130,11 +135,13 @@ class SpeakerForm(forms.Form):
     def __init__(self, *args, user, office: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if office:
-            self.fields["unit"].choices = unit_choices("(不限单位)")
-            self.fields["unit"].widget = UnitSelect(choices=self.fields["unit"].choices)
+            choices = unit_choices("(不限单位)")
+            self.fields["unit"] = forms.ChoiceField(label="所在单位", required=False,
+                                                    choices=choices,
+                                                    widget=UnitSelect(choices=choices))
         else:
-            self.fields["unit"].choices = recording_units(user)
-            self.fields["unit"].required = True
+            self.fields["unit"] = forms.ChoiceField(label="所在单位",
+                                                    choices=recording_units(user))
 
     def initial_from(self, speaker: Speaker) -> None:
         self.initial.update({"name": speaker.name, "kind": speaker.kind, "title": speaker.title,
