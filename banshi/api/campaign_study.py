@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.db.models import Count, Q, Sum
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import StringConstraints
@@ -44,6 +44,8 @@ Place = Annotated[str, StringConstraints(max_length=actions.PLACE_MAX)]
 Summary = Annotated[str, StringConstraints(max_length=actions.SUMMARY_MAX)]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 READ = STAFF | {404: s.Error}
+ID_MAX = 2**31 - 1  # what every engine's integer key holds
+RecordId = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class ActivityIn(s.Input):
@@ -52,8 +54,8 @@ class ActivityIn(s.Input):
     held_on: s.Day
     title: Title
     place: Place | None = None
-    venue_id: int | None = Field(None, ge=1, description="红色教育基地(红色基地参观必填)")
-    speaker_id: int | None = Field(None, ge=1, description="主讲人")
+    venue_id: RecordId | None = Field(None, description="红色教育基地(红色基地参观必填)")
+    speaker_id: RecordId | None = Field(None, description="主讲人")
     is_special: bool = Field(False, description="专题学习(如中心组专题学习研讨)")
     person_times: int = Field(0, ge=0, le=actions.PERSON_TIMES_MAX,
                               description="参加人次；少于扫码签到人数时按签到人数计")
@@ -200,7 +202,7 @@ def list_activities(request, filters: Query[ActivityFilters]):
 
 @router.get("/study/{activity_id}", response={200: ActivityOut} | READ, auth=bearer,
             summary="一项学习活动；不存在或无权查看都返回 404")
-def get_activity(request, activity_id: int):
+def get_activity(request, activity_id: Annotated[int, Path(ge=1, le=ID_MAX)]):
     return activity_out(access_record(request.user, StudyActivity, pk=activity_id))
 
 
