@@ -11,7 +11,8 @@ WEB: dict[str, str] = {
     # one activity: 200 in scope, 404 outside; editing 403 for readers
     "campaign-study-activity": "record", "campaign-study-file": "record",
     "campaign-study-edit": "record edit", "campaign-study-attach": "record post",
-    "campaign-study-signin-switch": "record post",
+    "campaign-study-signin-switch": "record post", "campaign-study-signin-add": "record post",
+    "campaign-study-signin-remove": "record post",
     # district-wide records: every staff role reads; managing is by right (403 otherwise)
     "campaign-speaker": "district", "campaign-venue": "district",
     "campaign-speaker-edit": "district edit", "campaign-venue-edit": "district edit",

@@ -497,3 +497,57 @@ def test_api_filters_are_checked(d):
     assert api_get(d.dispatcher, speaker_kind="x").status_code == 422
     assert api_get(d.dispatcher, "/speakers", kind="'; --").status_code == 422
     assert api_get(d.dispatcher, unit="nowhere").json()["field"] == "unit"
+
+
+def test_staff_add_and_strike_off_sign_ins(d, client):
+    found = activity(d, person_times=1)
+    login(client, "linshanzhai-01")
+    add = reverse("web:campaign-study-signin-add", args=[found.pk])
+    assert client.post(add, {"name": "刘大爷", "organisation": "老党员"}).status_code == 302
+    assert client.post(add, {"name": "陈阿姨"}).status_code == 302
+    found.refresh_from_db()
+    assert found.person_times == 2 and found.signins.count() == 2
+    assert found.signins.filter(device="").count() == 2
+    page = client.get(reverse("web:campaign-study-activity", args=[found.pk])).content.decode()
+    assert "刘大爷" in page and "现场补录" in page
+    bad = client.post(add, {"name": ""})
+    assert bad.status_code == 422 and "id_signin_name" in bad.content.decode()
+    gone = found.signins.get(name="陈阿姨")
+    remove = reverse("web:campaign-study-signin-remove", args=[found.pk, gone.pk])
+    assert client.post(remove).status_code == 302
+    found.refresh_from_db()
+    assert found.signins.count() == 1 and found.person_times == 2
+    logged = list(RecordEvent.objects.of(found).values_list("action", flat=True)[:3])
+    assert logged == ["remove_participant", "add_participant", "add_participant"]
+    assert all("刘大爷" not in json.dumps(e.data) + e.note
+               for e in RecordEvent.objects.of(found))
+    login(client, "leader")
+    assert client.post(add, {"name": "越权"}).status_code == 403
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_names_added_by_staff(d, client, text):
+    found = activity(d)
+    login(client, "linshanzhai-01")
+    response = client.post(reverse("web:campaign-study-signin-add", args=[found.pk]),
+                           {"name": text, "organisation": text})
+    if len(text) > actions.NAME_MAX:
+        assert response.status_code == 422 and not found.signins.exists()
+        return
+    assert response.status_code == 302 and found.signins.get().name == text
+    page = client.get(reverse("web:campaign-study-activity", args=[found.pk])).content.decode()
+    assert "<script>alert" not in page
+
+
+def test_speaker_and_venue_changes_are_logged(d):
+    sp = speaker(d)
+    actions.update_speaker(sp, actor=d.dispatcher, name="张书记", kind=SpeakerKind.EXPERT,
+                           unit=d.street_unit)
+    place = venue(d)
+    actions.update_venue(place, actor=d.dispatcher, name="黄河博物馆", address="文化路")
+    assert [(e.action, e.data) for e in RecordEvent.objects.of(sp)] == [
+        ("update", {"fields": ["kind"]}), ("create", {})]
+    events = list(RecordEvent.objects.of(place))
+    assert [(e.action, e.unit) for e in events] == [("update", d.district_unit),
+                                                    ("create", d.district_unit)]
+    assert events[0].data == {"fields": ["address"]}

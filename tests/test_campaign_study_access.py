@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from banshi.campaign.actions import study as actions
 from banshi.campaign.choices import SpeakerKind, StudyKind
-from banshi.campaign.models import StudyActivity, StudyFile
+from banshi.campaign.models import StudyActivity, StudyFile, StudySignIn
 from banshi.org.choices import Role
 from banshi.org.models import ApiToken
 
@@ -45,6 +45,7 @@ class World:
     users: dict
     activities: dict
     files: dict
+    signins: dict
     speaker: object
     venue: object
 
@@ -60,14 +61,15 @@ def world(d):
     speaker = actions.create_speaker(actor=d.dispatcher, name="张书记",
                                      kind=SpeakerKind.SECRETARY, unit=d.street_unit)
     venue = actions.create_venue(actor=d.dispatcher, name="黄河博物馆")
-    activities, files = {}, {}
+    activities, files, signins = {}, {}, {}
     for key, unit in units.items():
         activities[key] = actions.create_activity(
             actor=d.dispatcher, unit=unit, kind=StudyKind.VENUE_VISIT, held_on=dt.date(2026, 3, 20),
             title=f"参观活动{key}", venue=venue, speaker=speaker, person_times=10)
         files[key] = actions.attach_file(activities[key], actor=d.dispatcher, name="讲稿.pdf",
                                          data=b"%PDF-1.4")
-    return World(users, activities, files, speaker, venue)
+        signins[key] = actions.add_signin(activities[key], actor=d.dispatcher, name="张三")
+    return World(users, activities, files, signins, speaker, venue)
 
 
 def client_for(world: World, role: str) -> Client:
@@ -126,12 +128,15 @@ def record_url(world: World, name: str, key: str) -> str:
     activity = world.activities[key]
     if name == "campaign-study-file":
         return reverse(f"web:{name}", args=[activity.pk, world.files[key].pk])
+    if name == "campaign-study-signin-remove":
+        return reverse(f"web:{name}", args=[activity.pk, world.signins[key].pk])
     return reverse(f"web:{name}", args=[activity.pk])
 
 
 RECORD_PAGES = {"campaign-study-activity": "GET", "campaign-study-file": "GET",
                 "campaign-study-edit": "GET", "campaign-study-attach": "POST",
-                "campaign-study-signin-switch": "POST"}
+                "campaign-study-signin-switch": "POST", "campaign-study-signin-add": "POST",
+                "campaign-study-signin-remove": "POST"}
 READ_ONLY = {"campaign-study-activity", "campaign-study-file"}
 
 
@@ -151,7 +156,8 @@ def test_an_activity_in_scope_opens_outside_it_is_a_404(world, role):
             elif name in READ_ONLY:
                 assert response.status_code == 200, where
             elif key in RECORDS[role]:
-                # the edit page opens; an upload with no file is a form error; closing works
+                # the edit page opens; an upload or a sign-in with nothing filled in is a form
+                # error; closing and striking off work
                 assert response.status_code in (200, 302, 422), where
             else:
                 assert response.status_code == 403, where
@@ -255,4 +261,7 @@ def test_files_of_an_unseen_activity_stay_hidden_even_by_their_own_id(world):
     own, far = world.activities["own"], world.activities["far"]
     crossed = reverse("web:campaign-study-file", args=[own.pk, world.files["far"].pk])
     assert client.get(crossed).status_code == 404
+    strike = reverse("web:campaign-study-signin-remove", args=[own.pk, world.signins["far"].pk])
+    assert client.post(strike).status_code == 404
+    assert StudySignIn.objects.filter(pk=world.signins["far"].pk).exists()
     assert StudyFile.objects.get(pk=world.files["far"].pk).activity == far

@@ -171,12 +171,43 @@ def sign_in(activity: StudyActivity, *, name: str, organisation: str = "",
         if row.signins.filter(device=digest).exists():
             raise TransitionNotAllowed(ALREADY_SIGNED_IN, "device")
         signin = StudySignIn.objects.create(activity=row, device=digest, **values)
-        count = row.signins.count()
-        if count > row.person_times:
-            StudyActivity.objects.filter(pk=row.pk).update(person_times=count)
         record_event(row, RecordAction.SIGN_IN, actor=None, label=SIGN_IN_LABEL,
-                     data={"signins": count})
+                     data={"signins": _raise_person_times(row)})
     return signin
+
+
+def _raise_person_times(activity: StudyActivity) -> int:
+    """Raise the stored person-times to the sign-ins when these pass it; the sign-ins."""
+    count = activity.signins.count()
+    StudyActivity.objects.filter(pk=activity.pk, person_times__lt=count).update(
+        person_times=count)
+    return count
+
+
+def add_signin(activity: StudyActivity, *, actor: User, name: str,
+               organisation: str = "") -> StudySignIn:
+    """Staff add someone who came without a phone to the sign-in list."""
+    check_recording(actor, activity.unit)
+    values = {"name": require_text(name, "name", "姓名", NAME_MAX),
+              "organisation": optional_text(organisation, "organisation", "单位/支部",
+                                            ORGANISATION_MAX)}
+    with transaction.atomic():
+        row = StudyActivity.objects.select_for_update().get(pk=activity.pk)
+        signin = StudySignIn.objects.create(activity=row, **values)
+        record_event(row, RecordAction.ADD_PARTICIPANT, actor=actor,
+                     data={"signins": _raise_person_times(row)})
+    return signin
+
+
+def remove_signin(signin: StudySignIn, *, actor: User) -> None:
+    """Staff strike a sign-in off the list (a wrong or mischievous entry). The person-times
+    kept are not lowered: staff correct them on the activity when they must."""
+    activity = signin.activity
+    check_recording(actor, activity.unit)
+    with transaction.atomic():
+        signin.delete()
+        record_event(activity, RecordAction.REMOVE_PARTICIPANT, actor=actor,
+                     data={"signins": activity.signins.count()})
 
 
 def attach_file(activity: StudyActivity, *, actor: User, name: str, data: bytes) -> StudyFile:

@@ -135,7 +135,7 @@ def signins_for(user, activity: StudyActivity) -> list:
 
 
 def render_activity(request, activity: StudyActivity, *, status: int = 200,
-                    file_form: FileForm | None = None):
+                    file_form: FileForm | None = None, signin_form: SignInForm | None = None):
     url = request.build_absolute_uri(
         reverse("web:campaign-study-signin", args=[activity.signin_token]))
     files = list(activity.files.order_by("uploaded_at", "id"))
@@ -147,6 +147,7 @@ def render_activity(request, activity: StudyActivity, *, status: int = 200,
         "materials": [f for f in files if f.content_type not in actions.IMAGE_TYPES],
         "can_record": may_record_for(request.user, activity.unit),
         "file_form": file_form or FileForm(),
+        "signin_form": signin_form or SignInForm(auto_id="id_signin_%s"),
     }, status=status)
 
 
@@ -200,6 +201,39 @@ def activity_signin_switch(request, pk: int):
         messages.error(request, exc.message)
         return render_activity(request, activity, status=exc.status)
     messages.success(request, "已开放扫码签到" if is_open else "已关闭扫码签到")
+    return redirect("web:campaign-study-activity", pk=activity.pk)
+
+
+@campaign_required
+@require_POST
+def activity_signin_add(request, pk: int):
+    """Staff add someone without a phone to the sign-in list."""
+    activity = access_record(request.user, StudyActivity, pk=pk)
+    if not may_record_for(request.user, activity.unit):
+        return forbidden(request)
+    form = SignInForm(request.POST, auto_id="id_signin_%s")
+    if form.is_valid():
+        try:
+            actions.add_signin(activity, actor=request.user, **form.cleaned_data)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+            return render_activity(request, activity, status=exc.status, signin_form=form)
+        messages.success(request, "已加入签到名单")
+        return redirect("web:campaign-study-activity", pk=activity.pk)
+    return render_activity(request, activity, status=422, signin_form=form)
+
+
+@campaign_required
+@require_POST
+def activity_signin_remove(request, pk: int, signin_id: int):
+    activity = access_record(request.user, StudyActivity, pk=pk)
+    signin = get_object_or_404(activity.signins, pk=signin_id)
+    try:
+        actions.remove_signin(signin, actor=request.user)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return render_activity(request, activity, status=exc.status)
+    messages.success(request, "已从签到名单移除")
     return redirect("web:campaign-study-activity", pk=activity.pk)
 
 
