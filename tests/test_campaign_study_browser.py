@@ -3,12 +3,16 @@ photo at 1366×900; the QR code's target is read from the page; a participant si
 390×844 phone; a second sign-in from the same phone is refused with a message; the staff
 page then shows the sign-in. Screenshots go to output_dir."""
 
+from io import StringIO
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from PIL import Image
 
 from banshi.campaign.models import StudyActivity
 
-from .factories import build_district
+from .factories import PASSWORD, build_district
 from .test_browser import pw_db  # noqa: F401 - fixture
 from .test_browser_security import SIZES
 from .test_browser_zh import staff_page
@@ -78,3 +82,26 @@ def test_qr_sign_in_on_a_phone_once(live_server, browser, pw_db, output_dir,  # 
     late = browser.new_context(viewport=SIZES["phone"], locale="zh-CN").new_page()
     late.goto(link)
     assert "签到已关闭" in late.inner_text("#signin-refusal")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_speakers_and_venues_at_1366(live_server, browser, pw_db,  # noqa: F811
+                                              output_dir):
+    call_command("seed_demo", appeals=0, stdout=StringIO())
+    dispatcher = get_user_model().objects.get(username="dispatcher")
+    dispatcher.set_password(PASSWORD)
+    dispatcher.save()
+    base = live_server.url
+    page = staff_page(browser, base, "dispatcher")
+    page.goto(f"{base}/staff/campaign/speakers/")
+    kinds = page.inner_text("#speaker-kinds")
+    assert "书记讲师\t100\t141" in kinds and "宣讲团专家\t22\t35\t3992" in kinds
+    page.screenshot(path=output_dir / "study-speakers.png")
+    page.goto(f"{base}/staff/campaign/venues/")
+    assert page.inner_text("#venue-person-times") == "1395"
+    page.screenshot(path=output_dir / "study-venues.png", full_page=True)
+    page.goto(f"{base}/staff/campaign/study/?special=on")
+    assert page.locator("table.study-activities tbody tr").count() == 2
+    page.screenshot(path=output_dir / "study-special-sessions.png", full_page=True)
