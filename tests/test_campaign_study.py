@@ -551,3 +551,18 @@ def test_speaker_and_venue_changes_are_logged(d):
     assert [(e.action, e.unit) for e in events] == [("update", d.district_unit),
                                                     ("create", d.district_unit)]
     assert events[0].data == {"fields": ["address"]}
+
+
+def test_a_speaker_no_longer_active_stays_on_old_lectures_only(d):
+    sp = speaker(d)
+    found = activity(d, kind=StudyKind.PARTY_LECTURE, speaker=sp)
+    actions.update_speaker(sp, actor=d.dispatcher, name=sp.name, kind=sp.kind,
+                           unit=d.street_unit, is_active=False)
+    sp.refresh_from_db()
+    kept = actions.update_activity(found, actor=d.dispatcher, unit=d.community_unit,
+                                   kind=StudyKind.PARTY_LECTURE, held_on=DAY, title="改",
+                                   speaker=sp, person_times=5)
+    assert kept.speaker == sp
+    with pytest.raises(actions.InvalidInput) as refused:
+        activity(d, speaker=sp)
+    assert refused.value.field == "speaker"

@@ -56,15 +56,17 @@ NO_DEVICE = "无法识别签到设备，请重新扫码打开签到页面后再�
 # ---------- activities ----------
 
 
-def _speaker(speaker: Speaker | None) -> Speaker | None:
-    if speaker is not None and not speaker.is_active:
+def _speaker(speaker: Speaker | None, current: int | None) -> Speaker | None:
+    """A speaker no longer active (不在册) may stay on the activities they spoke at, but is
+    not chosen for another."""
+    if speaker is not None and not speaker.is_active and speaker.pk != current:
         raise InvalidInput(f"主讲人“{speaker.name}”已不在册", "speaker")
     return speaker
 
 
 def _activity_fields(*, kind: str, held_on: dt.date | None, title: str, place: str,
                      venue: Venue | None, speaker: Speaker | None, is_special: bool,
-                     person_times: int, summary: str) -> dict:
+                     person_times: int, summary: str, current_speaker: int | None = None) -> dict:
     if kind not in StudyKind.values:
         raise InvalidInput(f"未知的活动类型：{kind}", "kind")
     if not 0 <= person_times <= PERSON_TIMES_MAX:
@@ -78,8 +80,8 @@ def _activity_fields(*, kind: str, held_on: dt.date | None, title: str, place: s
         "kind": kind, "held_on": held_on,
         "title": require_text(title, "title", "主题", TITLE_MAX),
         "place": optional_text(place, "place", "地点", PLACE_MAX),
-        "venue": venue, "speaker": _speaker(speaker), "is_special": bool(is_special),
-        "person_times": person_times,
+        "venue": venue, "speaker": _speaker(speaker, current_speaker),
+        "is_special": bool(is_special), "person_times": person_times,
         "summary": optional_text(summary, "summary", "内容摘要", SUMMARY_MAX),
     }
 
@@ -110,7 +112,8 @@ def update_activity(activity: StudyActivity, *, actor: User, unit: Unit | None, 
     check_recording(actor, activity.unit)
     values = _activity_fields(kind=kind, held_on=held_on, title=title, place=place, venue=venue,
                               speaker=speaker, is_special=is_special,
-                              person_times=person_times, summary=summary)
+                              person_times=person_times, summary=summary,
+                              current_speaker=activity.speaker_id)
     values["unit"] = check_recording(actor, unit)
     with transaction.atomic():
         row = StudyActivity.objects.select_for_update().get(pk=activity.pk)

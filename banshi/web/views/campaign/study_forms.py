@@ -18,8 +18,9 @@ MONTH_FORMAT = "%Y-%m"
 
 
 def speaker_choices() -> list[tuple[str, str]]:
-    return [("", "(无)")] + [(str(s.pk), f"{s.name}（{s.get_kind_display()}）")
-                            for s in Speaker.objects.filter(is_active=True)]
+    return [("", "(无)")] + [
+        (str(s.pk), f"{s.name}（{s.get_kind_display()}）{'' if s.is_active else '(不在册)'}")
+        for s in Speaker.objects.order_by("-is_active", "kind", "name", "id")]
 
 
 def venue_choices() -> list[tuple[str, str]]:
