@@ -3,6 +3,7 @@ materials, the QR sign-in on a phone (once per device, closable, person-times ne
 the sign-ins), speakers and venues with their counts, and hostile input everywhere."""
 
 import datetime as dt
+import io
 import json
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from banshi.campaign.actions import study as actions
 from banshi.campaign.choices import SpeakerKind, StudyKind
@@ -21,9 +23,13 @@ from .factories import HOSTILE, login, today
 
 API = "/api/v1/campaign"
 DAY = dt.date(2026, 3, 20)
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
-       b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18"
-       b"\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = png_bytes()
 
 
 def activity(d, unit=None, actor=None, **fields):
@@ -194,6 +200,7 @@ def test_a_photo_is_shown_and_a_material_downloaded(d, client):
 @pytest.mark.parametrize("name,data,message", [
     ("病毒.exe", b"MZ", "只能上传PDF、Word、Excel或JPG/PNG图片"),
     ("空.png", b"", "空文件"),
+    ("假照片.jpg", b"<html><script>alert(1)</script></html>", "照片不是有效的JPG/PNG图片"),
     ("<script>.png", PNG, None),
 ])
 def test_files_are_checked_by_type_and_size(d, client, name, data, message):

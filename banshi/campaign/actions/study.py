@@ -10,12 +10,14 @@ statistics (which sum `person_times`) always count every signed-in participant.
 import datetime as dt
 import hashlib
 import hmac
+import io
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from PIL import Image, UnidentifiedImageError
 
 from banshi.appeals import clock
 from banshi.appeals.errors import InvalidInput, NotPermitted, TransitionNotAllowed
@@ -46,6 +48,7 @@ ATTACHMENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}  # Pillow's format → content type
 ATTACHMENT_BYTES_MAX = 10 * 1024 * 1024
 SIGN_IN_LABEL = "参加人员(扫码签到)"  # who signs in by the QR code: no account
 ALREADY_SIGNED_IN = "本设备已为本次活动签到，请勿重复签到"
@@ -213,6 +216,19 @@ def remove_signin(signin: StudySignIn, *, actor: User) -> None:
                      data={"signins": activity.signins.count()})
 
 
+def _image_type(data: bytes) -> str:
+    """The content type of a JPEG or PNG photo judged by its bytes; InvalidInput otherwise."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InvalidInput("照片不是有效的JPG/PNG图片", "file") from exc
+    if kind not in PHOTO_FORMATS:
+        raise InvalidInput("照片只能是JPG或PNG图片", "file")
+    return PHOTO_FORMATS[kind]
+
+
 def attach_file(activity: StudyActivity, *, actor: User, name: str, data: bytes) -> StudyFile:
     """Keep a photo or material with the activity: PDF, Word, Excel or JPG/PNG, 10 MB."""
     check_recording(actor, activity.unit)
@@ -224,8 +240,10 @@ def attach_file(activity: StudyActivity, *, actor: User, name: str, data: bytes)
         raise InvalidInput("文件是空的", "file")
     if len(data) > ATTACHMENT_BYTES_MAX:
         raise InvalidInput(f"文件不能超过{ATTACHMENT_BYTES_MAX // 1024 // 1024}MB", "file")
-    stored = StudyFile(activity=activity, name=name, size=len(data),
-                       content_type=ATTACHMENT_TYPES[extension])
+    content_type = ATTACHMENT_TYPES[extension]
+    if content_type in IMAGE_TYPES:  # shown in the page: judged by its bytes, not its name
+        content_type = _image_type(data)
+    stored = StudyFile(activity=activity, name=name, size=len(data), content_type=content_type)
     with transaction.atomic():
         stored.file.save(f"study-{activity.pk}.{extension}", ContentFile(data), save=True)
         record_event(activity, RecordAction.ATTACH, actor=actor, note=name,
