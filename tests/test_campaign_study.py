@@ -275,7 +275,7 @@ def test_a_phone_signs_in_once_and_a_second_try_is_refused(d):
 def test_a_post_without_the_device_cookie_is_refused(d):
     found = activity(d)
     response = Client().post(signin_url(found), {"name": "王五"})
-    assert response.status_code == 409 and actions.NO_DEVICE in response.content.decode()
+    assert response.status_code == 422 and actions.NO_DEVICE in response.content.decode()
     assert not StudySignIn.objects.exists()
 
 

@@ -257,7 +257,7 @@ def signin(request, token: str):
         return render(request, "web/campaign/study/signin.html",
                       context | {"form": SignInForm(), "refusal": refusal})
     form = SignInForm(request.POST)
-    refusal = ""
+    refusal, status = "", 422
     if form.is_valid():
         try:
             with ratelimit.reserve(request, "signin"):
@@ -266,13 +266,12 @@ def signin(request, token: str):
             if exc.field in form.fields:
                 apply_action_error(form, exc)
             else:
-                refusal = exc.message
+                refusal, status = exc.message, exc.status
         else:
             return render(request, "web/campaign/study/signed_in.html",
                           {"activity": activity, "person": person})
     return render(request, "web/campaign/study/signin.html",
-                  context | {"form": form, "refusal": refusal},
-                  status=409 if refusal else 422)
+                  context | {"form": form, "refusal": refusal}, status=status)
 
 
 # ---------- speakers ----------
