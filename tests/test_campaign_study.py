@@ -573,3 +573,14 @@ def test_a_speaker_no_longer_active_stays_on_old_lectures_only(d):
     with pytest.raises(actions.InvalidInput) as refused:
         activity(d, speaker=sp)
     assert refused.value.field == "speaker"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_query_parameters_on_the_lists(d, client, text):
+    login(client, "linshanzhai")
+    for name in ("campaign-study", "campaign-speakers", "campaign-venues"):
+        response = client.get(reverse(f"web:{name}"),
+                              {"kind": text, "unit": text, "speaker_kind": text, "month": text,
+                               "page": text})
+        assert response.status_code == 200, name
+        assert "<script>alert" not in response.content.decode()
