@@ -19,6 +19,7 @@ import random
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from banshi.campaign.actions import study as actions
@@ -192,11 +193,12 @@ def seed(campaign: Campaign, rng: random.Random) -> str:
     if Speaker.objects.exists() or Venue.objects.exists():
         return "已存在，跳过"
     s = Seeder(campaign, rng)
-    seed_study(s)
-    seed_venues(s)
-    seed_secretaries(s)
-    seed_experts(s)
-    seed_guests(s)
+    with transaction.atomic():  # all or nothing: a half-seeded part would be skipped next time
+        seed_study(s)
+        seed_venues(s)
+        seed_secretaries(s)
+        seed_experts(s)
+        seed_guests(s)
     activities = StudyActivity.objects.filter(held_on__gte=campaign.started_on)
     return (f"学习活动 {activities.count()} 场，宣讲人 {Speaker.objects.count()} 人，"
             f"红色教育基地 {Venue.objects.count()} 个")
