@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from banshi.campaign.actions import study as actions
@@ -199,6 +200,18 @@ def seed(campaign: Campaign, rng: random.Random) -> str:
         seed_secretaries(s)
         seed_experts(s)
         seed_guests(s)
+    return summary(campaign)
+
+
+def summary(campaign: Campaign) -> str:
+    """What the records add up to (counted, as the statistics count them)."""
     activities = StudyActivity.objects.filter(held_on__gte=campaign.started_on)
-    return (f"学习活动 {activities.count()} 场，宣讲人 {Speaker.objects.count()} 人，"
-            f"红色教育基地 {Venue.objects.count()} 个")
+
+    def total(rows) -> str:
+        got = rows.aggregate(n=Count("id"), p=Sum("person_times"))
+        return f"{got['n']} 场 {got['p'] or 0} 人次"
+
+    return (f"学习活动 {activities.count()} 场；书记讲党史 "
+            f"{total(activities.filter(speaker__kind=SpeakerKind.SECRETARY))}；宣讲团 "
+            f"{total(activities.filter(speaker__kind=SpeakerKind.EXPERT))}；红色教育基地 "
+            f"{Venue.objects.count()} 个，参观 {total(activities.filter(venue__isnull=False))}")
