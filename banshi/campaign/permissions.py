@@ -21,8 +21,9 @@ from banshi.org.permissions import Person, is_dispatcher, role_of, sees_everythi
 
 __all__ = [
     "groups_for_visits", "is_office", "may_handle_assignment", "may_issue_task",
-    "may_manage_guidance", "may_record_for", "may_record_visit", "may_rectify",
-    "may_reopen_rectification", "may_score", "may_see_campaign", "units_for_recording",
+    "may_manage_guidance", "may_manage_speaker", "may_manage_venues", "may_record_for",
+    "may_record_visit", "may_rectify", "may_reopen_rectification", "may_score",
+    "may_see_campaign", "units_for_recording",
 ]
 
 
@@ -91,3 +92,19 @@ def may_rectify(user: Person, item) -> bool:
 def may_reopen_rectification(user: Person, item) -> bool:
     """Reopen a rectification item found not done: its visit's guidance group and the office."""
     return may_record_visit(user, item.visit.group)
+
+
+# ---------- study and lectures (speakers, venues) ----------
+
+
+def may_manage_speaker(user: Person, unit: Unit | None) -> bool:
+    """Add or change a speaker belonging to `unit`: the office for any (or none); unit staff
+    for their own unit and the units below it."""
+    if is_office(user):
+        return True
+    return unit is not None and may_record_for(user, unit)
+
+
+def may_manage_venues(user: Person) -> bool:
+    """Add or change a red education venue: the campaign office."""
+    return is_office(user)
