@@ -43,7 +43,7 @@ def matter_list(request):
     rows = filtered_matters(request.user, filters).select_related("unit", "aspect")
     page = Paginator(rows.order_by("unit__path", "committed_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    return render(request, "web/campaign/matters/list.html", {
+    return render(request, "web/campaign/org/matters/list.html", {
         "page": page, "filters": filters, "total": page.paginator.count,
         "can_create": units_for_recording(request.user).exists()})
 
@@ -64,7 +64,7 @@ def summary(request):
     totals = {key: sum(row[key] for row in rows)
               for key in ("matters", "closed", "target", "done")}
     totals["rate"] = rate(totals["closed"], totals["matters"])
-    return render(request, "web/campaign/matters/summary.html",
+    return render(request, "web/campaign/org/matters/summary.html",
                   {"rows": rows, "totals": totals, "units": len(rows)})
 
 
@@ -82,7 +82,7 @@ def _edit(request, matter: PracticalMatter | None):
         if saved:
             messages.success(request, f"已保存“{saved.title}”")
             return redirect("web:campaign-matter", pk=saved.pk)
-    return render(request, "web/campaign/matters/form.html", {"form": form, "matter": matter},
+    return render(request, "web/campaign/org/matters/form.html", {"form": form, "matter": matter},
                   status=status_of(form) if posted else 200)
 
 
@@ -102,7 +102,7 @@ def matter_edit(request, pk: int):
 
 
 def render_matter(request, matter: PracticalMatter, *, status: int = 200, **forms):
-    return render(request, "web/campaign/matters/detail.html", {
+    return render(request, "web/campaign/org/matters/detail.html", {
         "matter": matter, "progress": list(matter.progress.select_related("reported_by")),
         "can_record": may_record_for(request.user, matter.unit),
         "percent": min(100, round(matter.done_count / matter.target_count * 100))

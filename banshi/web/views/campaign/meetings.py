@@ -26,7 +26,7 @@ def meeting_list(request):
     rows = filters.apply(visible).select_related("unit").annotate(n_decisions=Count("decisions"))
     page = Paginator(rows.order_by("-held_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     by_kind = dict(visible.values_list("kind").annotate(n=Count("id")).order_by())
-    return render(request, "web/campaign/meetings/list.html", {
+    return render(request, "web/campaign/org/meetings/list.html", {
         "page": page, "filters": filters, "total": page.paginator.count,
         "by_kind": [(label, by_kind.get(kind, 0)) for kind, label in MeetingKind.choices],
         "can_create": units_for_recording(request.user).exists()})
@@ -46,7 +46,7 @@ def _edit(request, meeting: Meeting | None):
         if saved:
             messages.success(request, f"已保存会议“{saved.title}”")
             return redirect("web:campaign-meeting", pk=saved.pk)
-    return render(request, "web/campaign/meetings/form.html",
+    return render(request, "web/campaign/org/meetings/form.html",
                   {"form": form, "meeting": meeting},
                   status=status_of(form) if posted else 200)
 
@@ -69,7 +69,7 @@ def meeting_edit(request, pk: int):
 def render_meeting(request, meeting: Meeting, *, status: int = 200,
                    decision_form: DecisionForm | None = None):
     decisions = list(meeting.decisions.select_related("task"))
-    return render(request, "web/campaign/meetings/detail.html", {
+    return render(request, "web/campaign/org/meetings/detail.html", {
         "meeting": meeting, "decisions": decisions,
         "can_record": may_record_for(request.user, meeting.unit),
         "decision_form": decision_form or DecisionForm(auto_id="id_decision_%s"),
@@ -116,6 +116,6 @@ def decision_task(request, pk: int, decision_id: int):
         if task:
             messages.success(request, f"已转为任务“{task.title}”")
             return redirect("web:campaign-task", pk=task.pk)
-    return render(request, "web/campaign/meetings/decision_task.html", {
+    return render(request, "web/campaign/org/meetings/decision_task.html", {
         "form": form, "meeting": meeting, "decision": decision},
         status=status_of(form) if posted else 200)

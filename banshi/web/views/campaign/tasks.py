@@ -68,7 +68,7 @@ def task_list(request):
                       n_open=Count("assignments", distinct=True,
                                    filter=Q(assignments__status=AssignmentStatus.OPEN))))
     page = Paginator(rows.order_by("due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/campaign/tasks/list.html", {
+    return render(request, "web/campaign/org/tasks/list.html", {
         "page": page, "filters": filters, "total": page.paginator.count,
         "today": timezone.localdate(),
         "overdue": assignments_in_scope(request.user).overdue().count(),
@@ -84,7 +84,7 @@ def overdue(request):
     today = timezone.localdate()
     for assignment in page:
         assignment.days_over = (today - assignment.task.due_on).days
-    return render(request, "web/campaign/tasks/overdue.html",
+    return render(request, "web/campaign/org/tasks/overdue.html",
                   {"page": page, "total": page.paginator.count})
 
 
@@ -99,7 +99,7 @@ def task_new(request):
                                                    **form.values())):
         messages.success(request, f"已下达任务“{task.title}”")
         return redirect("web:campaign-task", pk=task.pk)
-    return render(request, "web/campaign/tasks/form.html", {"form": form},
+    return render(request, "web/campaign/org/tasks/form.html", {"form": form},
                   status=status_of(form) if posted else 200)
 
 
@@ -115,7 +115,7 @@ def render_task(request, task: Task, *, status: int = 200, forms: dict | None = 
         assignment.reopen_form = (forms or {}).get(("reopen", assignment.pk)) or ReopenForm(
             auto_id=f"id_reopen_{assignment.pk}_%s")
         assignments.append(assignment)
-    return render(request, "web/campaign/tasks/detail.html", {
+    return render(request, "web/campaign/org/tasks/detail.html", {
         "task": task, "assignments": assignments,
         "hidden": task.assignments.count() - len(assignments),
         "can_reopen": may_record_for(user, task.unit), "today": timezone.localdate(),
