@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banshi.campaign.access import access_record, visible_tasks
+from banshi.campaign.access import visible_assignments as assignments_in_scope
 from banshi.campaign.actions import tasks as actions
 from banshi.campaign.choices import AssignmentStatus
 from banshi.campaign.models import Task, TaskAssignment
@@ -18,7 +19,6 @@ from banshi.campaign.permissions import (
     may_record_for,
     units_for_recording,
 )
-from banshi.org import permissions as org
 from banshi.org.models import Unit
 
 from .meetings import owners
@@ -26,17 +26,6 @@ from .org_common import campaign_required, run, status_of
 from .org_forms import ReopenForm, ReportForm, TaskFilter, TaskForm
 
 PAGE_SIZE = 50
-
-
-def assignments_in_scope(user):
-    """Assignments of the tasks `user` sees, narrowed for unit staff to units in their scope
-    (a unit sees its own part of a district task, not the other units')."""
-    rows = TaskAssignment.objects.filter(task__in=visible_tasks(user))
-    if org.sees_everything(user):
-        return rows
-    unit = org.unit_of(user)
-    return rows.filter(Q(unit__path__startswith=unit.path)
-                       | Q(task__unit__path__startswith=unit.path)) if unit else rows.none()
 
 
 def filtered_tasks(user, filters: TaskFilter):
