@@ -4,6 +4,7 @@ done ≥ target, or with a note saying why earlier — and reopens it. Recorded 
 record for the matter's unit (`permissions.may_record_for`)."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -38,7 +39,7 @@ def _count(value: int, field: str, label: str, low: int = 0) -> int:
 
 def _fields(*, title: str, measure: str, kind: str, aspect: Aspect | None, target_count: int,
             count_unit: str, committed_on: dt.date | None, due_on: dt.date | None,
-            evidence: str) -> dict:
+            evidence: str) -> dict[str, Any]:
     if kind not in ActionKind.values:
         raise InvalidInput(f"未知的性质：{kind}", "kind")
     committed = day(committed_on, "committed_on", "列入清单日期")

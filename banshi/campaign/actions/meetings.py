@@ -4,6 +4,7 @@ the meeting's unit (`permissions.may_record_for`)."""
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -28,7 +29,7 @@ ATTENDEE_COUNT_MAX = 100_000
 
 
 def _fields(*, kind: str, held_on: dt.date | None, title: str, place: str, chair: str,
-            attendees: str, attendee_count: int, minutes: str) -> dict:
+            attendees: str, attendee_count: int, minutes: str) -> dict[str, Any]:
     if kind not in MeetingKind.values:
         raise InvalidInput(f"未知的会议类型：{kind}", "kind")
     if not 0 <= attendee_count <= ATTENDEE_COUNT_MAX:

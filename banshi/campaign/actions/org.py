@@ -3,6 +3,7 @@ remove groups and their members. Only the campaign office (`permissions.is_offic
 every change is logged on the group (RecordEvent), members' changes as the group's."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -35,7 +36,7 @@ def check_office(actor: Person) -> None:
 
 def office_unit() -> Unit:
     """The unit that keeps the organisation's records: the district's top unit (专班)."""
-    unit = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("path").first()
+    unit: Unit | None = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("path").first()
     if unit is None:
         raise InvalidInput("尚未建立区级单位", "unit")
     return unit
@@ -55,7 +56,7 @@ def _order(order: int) -> int:
 
 
 def _group_fields(*, kind: str, name: str, duties: str, rules: str,
-                  formed_on: dt.date | None, order: int) -> dict:
+                  formed_on: dt.date | None, order: int) -> dict[str, Any]:
     if kind not in GroupKind.values:
         raise InvalidInput(f"未知的组类型：{kind}", "kind")
     return {
@@ -125,7 +126,7 @@ def remove_group(group: OrgGroup, *, actor: User) -> None:
 
 
 def _member_fields(*, name: str, role: str, title: str, home_unit: Unit | None,
-                   seconded: bool, order: int) -> dict:
+                   seconded: bool, order: int) -> dict[str, Any]:
     if seconded and home_unit is None:
         raise InvalidInput("抽调人员须填写原单位", "home_unit")
     return {

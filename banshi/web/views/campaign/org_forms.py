@@ -2,6 +2,8 @@
 chosen with the grouped unit picker, limited to the units the user may record for (or, for a
 member's home unit and a filter, any unit)."""
 
+from typing import cast
+
 from django import forms
 
 from banshi.appeals.models import Aspect
@@ -184,12 +186,13 @@ class TaskForm(Base):
     def __init__(self, *args, user, owners, with_unit: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.owners = {m.pk: m for m in owners}
-        self.fields["owner"].choices = [("", "(未指定)")] + [
+        fields = cast(dict[str, forms.ChoiceField], self.fields)
+        fields["owner"].choices = [("", "(未指定)")] + [
             (m.pk, f"{m.name}({m.group.name}{' · ' + m.role if m.role else ''})")
             for m in owners]
-        self.fields["assignees"].choices = picker_choices(None, None)
+        fields["assignees"].choices = picker_choices(None, None)
         if with_unit:
-            self.fields["unit"].choices = recording_choices(user)
+            fields["unit"].choices = recording_choices(user)
         else:
             del self.fields["unit"]
             self.fields["title"].required = False
