@@ -116,8 +116,9 @@ def test_the_district_view_by_unit(org_world, client):  # noqa: F811
     login(client, "leader")
     page = client.get(reverse("web:campaign-matters-summary")).content.decode()
     assert "区城市管理局" in page and "林山寨街道办事处" in page
-    # 3 matters, 1 closed: 33.3%; done 20 + 2 + 0
-    assert "<th>合计</th><th>3</th><th>1</th><th>33.3%</th><th>56</th><th>22</th>" in page
+    # 3 matters, 1 closed: 33.3%; the 城管局's target 50 + 2 处 and done 20 + 2 处
+    assert "<th>合计</th><th>3</th><th>1</th><th>33.3%</th>" in page
+    assert '<td class="nowrap">52</td><td class="nowrap">22</td>' in page
     login(client, "cgj")
     page = client.get(reverse("web:campaign-matters-summary")).content.decode()
     assert "林山寨街道办事处" not in page
@@ -196,3 +197,21 @@ def test_hostile_text_through_the_page_and_api(org_world, client, text):  # noqa
     assert response.status_code == (201 if len(text) <= 2000 else 422)
     with pytest.raises(InvalidInput):
         actions.add_progress(matter, actor=org_world.d.cgj_staff, added=0, note="  ")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_the_close_note_and_the_reopen_reason(org_world, client, text):  # noqa: F811
+    matter = org_world.records["matter"]
+    login(client, "cgj")
+    response = client.post(reverse("web:campaign-matter-close", args=[matter.pk]),
+                           {"note": text})
+    if len(text) > actions.NOTE_MAX:
+        assert response.status_code == 422 and 'id="id_close_note"' in response.content.decode()
+        return
+    assert response.status_code == 302
+    response = client.post(reverse("web:campaign-matter-reopen", args=[matter.pk]),
+                           {"reason": text})
+    assert response.status_code == 302
+    page = client.get(reverse("web:campaign-matter", args=[matter.pk])).content.decode()
+    assert "<script>alert" not in page
+    assert [e.note for e in RecordEvent.objects.of(matter)][:2] == [text.strip()] * 2

@@ -170,3 +170,18 @@ def test_hostile_text_through_the_page_and_api(org_world, client, text):  # noqa
         "unit_code": "linshanzhai", "kind": "weekly", "held_on": "2026-03-16",
         "title": text[:200], "minutes": text})
     assert api_response.status_code == 201 and api_response.json()["minutes"] == text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_the_decision_task_form(org_world, client, text):  # noqa: F811
+    meeting, decision = org_world.records["meeting"], org_world.records["decision"]
+    login(client, "linshanzhai")
+    response = client.post(
+        reverse("web:campaign-meeting-decision-task", args=[meeting.pk, decision.pk]),
+        {"title": text[:200], "description": text, "kind": "required", "due_on": "2026-03-20",
+         "assignees": ["linshanzhai-01"]})
+    assert response.status_code == 302, response.content.decode()[:300]
+    task = Task.objects.get(decision=decision)
+    assert task.description == text.strip()
+    page = client.get(reverse("web:campaign-task", args=[task.pk])).content.decode()
+    assert "<script>alert" not in page

@@ -54,15 +54,15 @@ def rate(part: int, whole: int) -> float | None:
 
 @campaign_required
 def summary(request):
-    """By unit: matters, target and done counts, 销号 count and rate; totals at the foot."""
+    """By unit: matters, target and done counts, 销号 count and rate; the totals of matters
+    and 销号 at the foot (counts in different units — 处, 户, 条 — are not added up)."""
     rows = list(PracticalMatter.objects.visible_to(request.user).values(
         "unit__code", "unit__name", "unit__path").annotate(
         matters=Count("id"), closed=Count("id", filter=Q(status=MatterStatus.CLOSED)),
         target=Sum("target_count"), done=Sum("done_count")).order_by("unit__path"))
     for row in rows:
         row["rate"] = rate(row["closed"], row["matters"])
-    totals = {key: sum(row[key] for row in rows)
-              for key in ("matters", "closed", "target", "done")}
+    totals = {key: sum(row[key] for row in rows) for key in ("matters", "closed")}
     totals["rate"] = rate(totals["closed"], totals["matters"])
     return render(request, "web/campaign/org/matters/summary.html",
                   {"rows": rows, "totals": totals, "units": len(rows)})
