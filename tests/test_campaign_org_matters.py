@@ -215,3 +215,22 @@ def test_hostile_text_in_the_close_note_and_the_reopen_reason(org_world, client,
     page = client.get(reverse("web:campaign-matter", args=[matter.pk])).content.decode()
     assert "<script>alert" not in page
     assert [e.note for e in RecordEvent.objects.of(matter)][:2] == [text.strip()] * 2
+
+
+def test_edited_through_the_page(org_world, client):  # noqa: F811
+    matter = org_world.records["matter"]
+    login(client, "cgj")
+    response = client.post(reverse("web:campaign-matter-edit", args=[matter.pk]), {
+        "unit": "cgj", "title": "清理沿街违规户外广告及宣传画", "kind": "optional",
+        "target_count": "55", "count_unit": "处", "committed_on": "2026-03-05",
+        "due_on": "2026-02-01"})
+    assert response.status_code == 422 and "计划完成时间不能早于列入清单日期" in \
+        response.content.decode()
+    response = client.post(reverse("web:campaign-matter-edit", args=[matter.pk]), {
+        "unit": "cgj", "title": "清理沿街违规户外广告及宣传画", "kind": "optional",
+        "target_count": "55", "count_unit": "处", "committed_on": "2026-03-05",
+        "due_on": "2026-09-30"})
+    matter.refresh_from_db()
+    assert response.status_code == 302
+    assert (matter.title, matter.target_count, matter.done_count) == (
+        "清理沿街违规户外广告及宣传画", 55, 20)

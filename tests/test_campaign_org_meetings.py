@@ -185,3 +185,26 @@ def test_hostile_text_in_the_decision_task_form(org_world, client, text):  # noq
     assert task.description == text.strip()
     page = client.get(reverse("web:campaign-task", args=[task.pk])).content.decode()
     assert "<script>alert" not in page
+
+
+def test_edited_through_the_page(org_world, client):  # noqa: F811
+    meeting = org_world.records["meeting"]
+    login(client, "linshanzhai")
+    form = client.get(reverse("web:campaign-meeting-edit", args=[meeting.pk])).content.decode()
+    assert "林山寨街道协调会" in form
+    response = client.post(reverse("web:campaign-meeting-edit", args=[meeting.pk]), {
+        "unit": "linshanzhai", "kind": "coordination", "held_on": "2026-03-06",
+        "title": "林山寨街道协调会(改期)", "attendee_count": "12"})
+    meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert (meeting.title, meeting.held_on, meeting.attendee_count) == (
+        "林山寨街道协调会(改期)", dt.date(2026, 3, 6), 12)
+    [update, *_] = RecordEvent.objects.of(meeting)
+    assert update.action == RecordAction.UPDATE
+    assert update.data["fields"] == ["attendee_count", "held_on", "title"]
+    moved = client.post(reverse("web:campaign-meeting-edit", args=[meeting.pk]), {
+        "unit": "cgj", "kind": "coordination", "held_on": "2026-03-06", "title": "越权",
+        "attendee_count": "1"})
+    assert moved.status_code == 422
+    meeting.refresh_from_db()
+    assert meeting.unit == org_world.d.street_unit

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banshi.appeals.errors import InvalidInput, NotPermitted
 from banshi.campaign.access import access_record, visible_tasks
 from banshi.campaign.actions import org as actions
 from banshi.campaign.models import Campaign, OrgGroup, OrgMember
@@ -94,9 +95,9 @@ def group_remove(request, pk: int):
     group = access_record(request.user, OrgGroup, pk=pk)
     try:
         actions.remove_group(group, actor=request.user)
-    except actions.NotPermitted as exc:
+    except NotPermitted as exc:
         return render(request, "web/staff/forbidden.html", {"reason": exc.message}, status=403)
-    except actions.InvalidInput as exc:
+    except InvalidInput as exc:
         messages.error(request, exc.message)
         return redirect("web:campaign-org-group", pk=group.pk)
     messages.success(request, f"已删除“{group.name}”")
@@ -161,7 +162,7 @@ def member_remove(request, pk: int):
     group = member.group
     try:
         actions.remove_member(member, actor=request.user)
-    except actions.NotPermitted as exc:
+    except NotPermitted as exc:
         return render(request, "web/staff/forbidden.html", {"reason": exc.message}, status=403)
     messages.success(request, f"已移除成员“{member.name}”")
     return redirect("web:campaign-org-group", pk=group.pk)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banshi.appeals.errors import NotPermitted, TransitionNotAllowed
 from banshi.campaign.access import access_record, visible_tasks
 from banshi.campaign.access import visible_assignments as assignments_in_scope
 from banshi.campaign.actions import tasks as actions
@@ -141,9 +142,9 @@ def complete(request, pk: int, assignment_id: int):
     assignment = _assignment(request, pk, assignment_id)
     try:
         actions.complete_assignment(assignment, actor=request.user)
-    except actions.NotPermitted as exc:
+    except NotPermitted as exc:
         return render(request, "web/staff/forbidden.html", {"reason": exc.message}, status=403)
-    except actions.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, exc.message)
         return render_task(request, assignment.task, status=409)
     messages.success(request, f"“{assignment.unit.name}”的任务已完成")
