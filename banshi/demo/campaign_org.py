@@ -199,7 +199,8 @@ def seed_meetings(campaign: Campaign, rng: random.Random, actor, today: dt.date)
     office = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("path").first()
     start = campaign.started_on
     streets = list(Unit.objects.filter(kind=UnitKind.STREET).order_by("path"))
-    owners = list(OrgMember.objects.filter(group__campaign=campaign, role="组长")
+    owners = list(OrgMember.objects.filter(group__campaign=campaign, role="组长",
+                                           group__kind=GroupKind.WORKING)
                   .order_by("group__order"))
     chair = "区委副书记、区长"
     made = 0
