@@ -43,6 +43,9 @@ def test_organisation_tasks_and_matters_in_the_browser(live_server, browser, pw_
     office.screenshot(path=output_dir / "tasks-overdue-1366.png", full_page=True)
 
     phone = staff_page(browser, base, "linshanzhai-01", size="phone")
+    phone.goto(f"{base}/staff/campaign/organisation/")
+    assert "周抽调" in phone.inner_text(".org-tree") and phone.locator("text=添加组").count() == 0
+    phone.screenshot(path=output_dir / "org-tree-390.png", full_page=True)
     phone.goto(f"{base}/staff/campaign/tasks/{records['task'].pk}/")
     part = records["assignment"].pk
     phone.fill(f"#id_report_{part}_text", "方案已起草，正在征求意见")
