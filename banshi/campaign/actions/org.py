@@ -184,14 +184,9 @@ def seconded_staff(campaign: Campaign | None) -> QuerySet[OrgMember]:
     working group and the Party branch's committee — counts once: same name, same unit)."""
     if campaign is None:
         return OrgMember.objects.none()
-    rows = OrgMember.objects.filter(group__campaign=campaign, seconded=True)
-    firsts = rows.order_by("name", "home_unit_id", "id").values("name", "home_unit_id")
-    seen: set[tuple[str, int | None]] = set()
-    keep = []
-    for row, pk in zip(firsts, rows.order_by("name", "home_unit_id", "id")
-                       .values_list("pk", flat=True), strict=True):
-        key = (row["name"], row["home_unit_id"])
-        if key not in seen:
-            seen.add(key)
-            keep.append(pk)
-    return OrgMember.objects.filter(pk__in=keep).select_related("home_unit", "group")
+    rows = (OrgMember.objects.filter(group__campaign=campaign, seconded=True)
+            .order_by("id").values_list("pk", "name", "home_unit_id"))
+    first: dict[tuple[str, int | None], int] = {}
+    for pk, name, home_unit in rows:
+        first.setdefault((name, home_unit), pk)
+    return OrgMember.objects.filter(pk__in=first.values()).select_related("home_unit", "group")
