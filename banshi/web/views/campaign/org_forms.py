@@ -177,7 +177,8 @@ class TaskForm(Base):
                                   required=False, widget=TEXTAREA)
     kind = forms.ChoiceField(label="性质", choices=ActionKind.choices,
                              initial=ActionKind.REQUIRED)
-    issued_on = forms.DateField(label="下达日期", widget=DateInput, required=False)
+    issued_on = forms.DateField(label="下达日期", widget=DateInput, required=False,
+                                help_text="不填为今天")
     due_on = forms.DateField(label="完成时限", widget=DateInput)
     owner = forms.TypedChoiceField(label="牵头负责人", required=False, coerce=int,
                                    empty_value=None)
@@ -197,6 +198,7 @@ class TaskForm(Base):
             del self.fields["unit"]
             self.fields["title"].required = False
             self.fields["title"].help_text = "不填则用议定事项的内容"
+            self.fields["issued_on"].help_text = "不填为会议日期"
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
