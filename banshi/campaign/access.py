@@ -8,7 +8,7 @@ from django.http import Http404
 from banshi.org import permissions as org
 from banshi.org.permissions import Person
 
-from .models import GuidanceGroup, OrgGroup, Selection, Speaker, Task, Venue
+from .models import GuidanceGroup, OrgGroup, Selection, Speaker, Task, TaskAssignment, Venue
 from .permissions import may_see_campaign
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -43,3 +43,18 @@ def visible_tasks(user: Person):
         return Task.objects.none()
     return Task.objects.filter(Q(unit__path__startswith=unit.path)
                                | Q(assignments__unit__path__startswith=unit.path)).distinct()
+
+
+# ---------- org area: task assignments ----------
+
+def visible_assignments(user: Person):
+    """Assignments of the tasks `user` sees; unit staff see their own units' parts and, for
+    tasks their unit issued, every part (not the other units' parts of a district task)."""
+    rows = TaskAssignment.objects.filter(task__in=visible_tasks(user))
+    if org.sees_everything(user):
+        return rows
+    unit = org.unit_of(user)
+    if unit is None:
+        return rows.none()
+    return rows.filter(Q(unit__path__startswith=unit.path)
+                       | Q(task__unit__path__startswith=unit.path))
