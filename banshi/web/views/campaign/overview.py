@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from banshi.campaign import stats
@@ -110,12 +111,14 @@ def month_calendar(user, first: dt.date) -> dict:
     for meeting in Meeting.objects.visible_to(user).filter(held_on__gte=first,
                                                             held_on__lte=last):
         events.setdefault(meeting.held_on, []).append(
-            {"kind": "meeting", "label": meeting.get_kind_display(), "title": meeting.title})
+            {"kind": "meeting", "label": meeting.get_kind_display(), "title": meeting.title,
+             "url": reverse("web:campaign-meeting", args=[meeting.pk])})
     for activity in StudyActivity.objects.visible_to(user).filter(
             held_on__gte=first, held_on__lte=last).select_related("unit"):
         events.setdefault(activity.held_on, []).append(
             {"kind": "study", "label": activity.get_kind_display(), "title": activity.title,
-             "unit": activity.unit.name})
+             "unit": activity.unit.name,
+             "url": reverse("web:campaign-study-activity", args=[activity.pk])})
     weeks = [[{"day": day, "in_month": day.month == first.month,
                "events": events.get(day, [])}
               for day in week]
