@@ -322,3 +322,14 @@ def test_page_refuses_bad_input_without_crashing(d, cworld):
     assert page(nobody).status_code == 403
     anonymous = Client().get(reverse("web:campaign"))
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+def test_calendar_opens_on_the_latest_month_with_work(d, cworld):
+    html = page(d.dispatcher, start=START.isoformat(), end="2026-04-30").content.decode()
+    calendar = html.split('id="calendar"')[1].split('id="coverage"')[0]
+    assert "2026年4月 · 2 项" in calendar  # the April 推进会 and the 三会一课
+    html = page(d.dispatcher, start=START.isoformat(), end="2026-12-31").content.decode()
+    assert "2026年4月" in html.split('id="calendar"')[1]
+    html = page(d.dispatcher, start=START.isoformat(), end=END.isoformat(),
+                month="2026-05").content.decode()
+    assert "2026年5月 · 0 项" in html

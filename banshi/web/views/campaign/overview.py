@@ -94,39 +94,45 @@ def sentences(campaign: Campaign | None, org: dict, f: dict) -> list[str]:
     return lines
 
 
-def month_of(request, default: dt.date) -> dt.date:
-    """The calendar's month (?month=YYYY-MM; the period's last month otherwise)."""
+def month_of(request, user, end: dt.date) -> dt.date:
+    """The calendar's month: ?month=YYYY-MM, else the month of the latest meeting or study
+    activity on or before the period's end (the end's month when there is none)."""
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        return dt.date(year, month, 1) if 2000 <= year <= 2100 and 1 <= month <= 12 else \
-            default.replace(day=1)
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return dt.date(year, month, 1)
     except ValueError:
-        return default.replace(day=1)
+        pass
+    latest = [model.objects.visible_to(user).filter(held_on__lte=end)
+              .order_by("-held_on").values_list("held_on", flat=True).first()
+              for model in (Meeting, StudyActivity)]
+    return max((day for day in latest if day), default=end).replace(day=1)
 
 
 def month_calendar(user, first: dt.date) -> dict:
-    """Weeks of days (Monday first), each day with its meetings and study activities."""
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    """Weeks of days (Monday first), each day with its meetings and study activities (the
+    days of the neighbouring months the grid shows included)."""
+    weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
+    since, until = weeks[0][0], weeks[-1][-1]
     events: dict[dt.date, list[dict]] = {}
-    for meeting in Meeting.objects.visible_to(user).filter(held_on__gte=first,
-                                                            held_on__lte=last):
+    for meeting in Meeting.objects.visible_to(user).filter(held_on__gte=since,
+                                                            held_on__lte=until):
         events.setdefault(meeting.held_on, []).append(
             {"kind": "meeting", "label": meeting.get_kind_display(), "title": meeting.title,
              "url": reverse("web:campaign-meeting", args=[meeting.pk])})
     for activity in StudyActivity.objects.visible_to(user).filter(
-            held_on__gte=first, held_on__lte=last).select_related("unit"):
+            held_on__gte=since, held_on__lte=until).select_related("unit"):
         events.setdefault(activity.held_on, []).append(
             {"kind": "study", "label": activity.get_kind_display(), "title": activity.title,
              "unit": activity.unit.name,
              "url": reverse("web:campaign-study-activity", args=[activity.pk])})
-    weeks = [[{"day": day, "in_month": day.month == first.month,
-               "events": events.get(day, [])}
-              for day in week]
-             for week in calendar.Calendar().monthdatescalendar(first.year, first.month)]
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
-    following = last + dt.timedelta(days=1)
-    return {"first": first, "weeks": weeks, "previous": previous, "next": following,
-            "count": sum(len(v) for v in events.values()),
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    grid = [[{"day": day, "in_month": day.month == first.month, "events": events.get(day, [])}
+             for day in week] for week in weeks]
+    return {"first": first, "weeks": grid,
+            "previous": (first - dt.timedelta(days=1)).replace(day=1),
+            "next": last + dt.timedelta(days=1),
+            "count": sum(len(v) for day, v in events.items() if day.month == first.month),
             "today": timezone.localdate()}
 
 
@@ -170,7 +176,7 @@ def overview(request):
         "org": org, "study": study, "speakers": speakers, "venues": venues,
         "matrix": matrix, "full_coverage": figures["supervision_coverage"] == 1,
         "coverage_percent": percent(figures["supervision_coverage"]),
-        "calendar": month_calendar(user, month_of(request, end)),
+        "calendar": month_calendar(user, month_of(request, user, end)),
         "charts": chart_data(figures, study, speakers, venues, matrix),
     }
     return render(request, "web/campaign/overview.html", context)
