@@ -44,3 +44,25 @@ def test_campaign_page_in_chromium(live_server, browser, pw_db, output_dir, size
     page.screenshot(path=output_dir / f"campaign-{size}.png", full_page=True)
     page.locator("#calendar").scroll_into_view_if_needed()
     page.screenshot(path=output_dir / f"campaign-calendar-{size}.png")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_shows_the_current_submenu_entry(live_server, browser, pw_db,  # noqa: F811
+                                                 output_dir):
+    """The campaign submenu is wider than a phone: the page's own entry is scrolled into view."""
+    build_world(build_district())
+    base = live_server.url
+    page = staff_page(browser, base, "dispatcher", "phone")
+    for path, label in [("/staff/campaign/practices/", "好做法好经验"),
+                        ("/staff/campaign/coverage/", "巡回督导"),
+                        ("/staff/campaign/", "活动总览")]:
+        page.goto(base + path)
+        entry = page.locator("nav.submenu[aria-label='活动工作'] a[aria-current='page']")
+        assert entry.inner_text() == label
+        page.wait_for_function("() => document.readyState === 'complete'")
+        box = entry.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390, (label, box)
+    page.goto(base + "/staff/campaign/practices/")
+    page.screenshot(path=output_dir / "campaign-submenu-phone.png")

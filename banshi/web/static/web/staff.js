@@ -73,7 +73,18 @@
     });
   }
 
+  // A menu wider than a phone scrolls sideways: bring its current entry into view, so the
+  // page one is on shows in the menu (the collection and campaign submenus have ten entries).
+  function showCurrentEntry(menu) {
+    var current = menu.querySelector('[aria-current="page"]');
+    if (!current || menu.scrollWidth <= menu.clientWidth) return;
+    var box = menu.getBoundingClientRect(), entry = current.getBoundingClientRect();
+    var offset = menu.scrollLeft + entry.left - box.left;
+    menu.scrollLeft = Math.max(0, offset - (menu.clientWidth - entry.width) / 2);
+  }
+
   function start() {
+    document.querySelectorAll("nav.menu").forEach(showCurrentEntry);
     document.querySelectorAll("input[data-unit-filter]").forEach(setUpFilter);
     document.querySelectorAll("input[data-select-all]").forEach(setUpSelectAll);
   }
