@@ -4,7 +4,6 @@ review. Public (/h5/campaign/): the vote page, the 公示 page with its objectio
 published results and the published good practices, and the nominees' and stories' photos
 (only those the public pages show). Views parse and call the actions; the actions decide."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.db.models import Avg, Count, Q
@@ -35,28 +34,15 @@ from banshi.org.choices import UnitKind
 from ... import ratelimit
 from ...clients import device_id
 from ...forms import apply_action_error
-from ..common import staff_required
 from ..resident import resident_page
 from . import exemplar_forms as f
+from .gates import campaign_required
 
 # What the public pages show of a round: the candidates while voting, the results after.
 SHOWN: dict[str, list[str]] = {RoundStage.SCORING: [NominationStatus.PASSED],
                                 RoundStage.PUBLICITY: [NominationStatus.SELECTED],
                                 RoundStage.PUBLISHED: [NominationStatus.SELECTED]}
 PUBLIC_PHOTO = [NominationStatus.PASSED, NominationStatus.SELECTED]
-
-
-def campaign_required(view):
-    """Staff who may open the campaign pages (district roles, unit staff); 403 otherwise."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not may_see_campaign(request.user):
-            return render(request, "web/staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def access_round(user, round_id: int) -> SelectionRound:

@@ -16,7 +16,8 @@ from banshi.campaign.models import PracticalMatter
 from banshi.campaign.permissions import may_record_for, units_for_recording
 from banshi.org.models import Unit
 
-from .org_common import campaign_required, run, status_of
+from .gates import campaign_required
+from .org_common import run, status_of
 from .org_forms import CloseForm, MatterFilter, MatterForm, ProgressForm, ReopenForm
 
 PAGE_SIZE = 50

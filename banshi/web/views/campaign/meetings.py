@@ -13,7 +13,8 @@ from banshi.campaign.choices import MeetingKind
 from banshi.campaign.models import Campaign, Meeting, OrgMember
 from banshi.campaign.permissions import may_record_for, units_for_recording
 
-from .org_common import campaign_required, run, status_of
+from .gates import campaign_required
+from .org_common import run, status_of
 from .org_forms import DecisionForm, MeetingFilter, MeetingForm, TaskForm
 
 PAGE_SIZE = 50

@@ -12,7 +12,8 @@ from banshi.campaign.actions import org as actions
 from banshi.campaign.models import Campaign, OrgGroup, OrgMember
 from banshi.campaign.permissions import is_office
 
-from .org_common import campaign_required, office_required, run, status_of
+from .gates import campaign_required, office_required
+from .org_common import run, status_of
 from .org_forms import GroupForm, MemberForm
 
 

@@ -12,10 +12,9 @@ from django.utils import timezone
 from banshi.campaign import stats
 from banshi.campaign.choices import GroupKind, MeetingKind
 from banshi.campaign.models import Campaign, Meeting, OrgGroup, OrgMember, StudyActivity
-from banshi.campaign.permissions import may_see_campaign
 
 from ..collection_stats import _period, presets, scope_name
-from ..common import staff_required
+from .gates import campaign_required
 
 CARDS = [
     ("study_activities", "学习活动", "次"), ("study_person_times", "学习参加", "人次"),
@@ -150,11 +149,9 @@ def chart_data(f: dict, study: list[dict], speakers: list[dict], venues: list[di
     }
 
 
-@staff_required
+@campaign_required
 def overview(request):
     user = request.user
-    if not may_see_campaign(user):
-        return render(request, "web/staff/forbidden.html", status=403)
     campaign = Campaign.objects.current()
     form, start, end, unit = _period(request)
     context = {"campaign": campaign, "form": form, "presets": presets(), "start": start,

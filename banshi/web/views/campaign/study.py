@@ -3,7 +3,6 @@ photos and materials, sign-in list and QR code, closing the sign-in), the speake
 red education venues with their lectures and visits, and the public phone sign-in page the
 QR code opens (/h5/campaign/study/<token>/)."""
 
-from functools import wraps
 
 import segno
 from django.contrib import messages
@@ -26,15 +25,14 @@ from banshi.campaign.permissions import (
     may_manage_speaker,
     may_manage_venues,
     may_record_for,
-    may_see_campaign,
     units_for_recording,
 )
 
 from ... import ratelimit
 from ...clients import device_id
 from ...forms import apply_action_error
-from ..common import staff_required
 from ..resident import resident_page
+from .gates import campaign_required
 from .study_forms import (
     ActivityFilter,
     ActivityForm,
@@ -46,19 +44,6 @@ from .study_forms import (
 
 PAGE_SIZE = 50
 LIST_MAX = 500  # a speaker's or venue's page lists at most this many activities
-
-
-def campaign_required(view):
-    """Staff who may open the campaign pages (district roles, unit staff); 403 otherwise."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not may_see_campaign(request.user):
-            return render(request, "web/staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def forbidden(request):

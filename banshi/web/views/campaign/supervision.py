@@ -3,7 +3,6 @@ its visits), the visits and a visit's page with its rectification items, the rec
 list, and the coverage matrix with its Excel export. Views parse, call an action, render."""
 
 import io
-from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +21,7 @@ from banshi.campaign.supervision_export import write_coverage
 from banshi.campaign.supervision_matrix import coverage_matrix, percent
 
 from ...forms import apply_action_error
-from ..common import staff_required
+from .gates import campaign_required, office_required
 from .supervision_forms import (
     GroupForm,
     ItemForm,
@@ -37,30 +36,6 @@ from .supervision_forms import (
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def campaign_required(view):
-    """Staff who may open the campaign pages (district roles, unit staff); 403 otherwise."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.may_see_campaign(request.user):
-            return render(request, "web/staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def office_required(view):
-    @campaign_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.may_manage_guidance(request.user):
-            return render(request, "web/staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _campaign() -> Campaign:

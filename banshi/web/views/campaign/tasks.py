@@ -22,8 +22,9 @@ from banshi.campaign.permissions import (
 )
 from banshi.org.models import Unit
 
+from .gates import campaign_required
 from .meetings import owners
-from .org_common import campaign_required, run, status_of
+from .org_common import run, status_of
 from .org_forms import ReopenForm, ReportForm, TaskFilter, TaskForm
 
 PAGE_SIZE = 50
