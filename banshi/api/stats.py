@@ -21,10 +21,23 @@ class UnitNotFound(ActionError):
     status = 404
 
 
-class CollectionQuery(s.Input):
+class PeriodQuery(s.Input):
     start: s.Day = Field(description="统计期起(含)，YYYY-MM-DD")
     end: s.Day = Field(description="统计期止(含)，YYYY-MM-DD，不早于 start")
     unit: s.Code | None = Field(None, description="只统计该单位及其下级单位；须在调用者可见范围内")
+
+
+def period_unit(user, filters: PeriodQuery):
+    """The unit a statistics call narrows to (None: the caller's whole scope), after checking
+    the period; an unknown or out-of-scope unit is a 404 alike."""
+    if filters.end < filters.start:
+        raise InvalidInput("统计期止不能早于统计期起", "end")
+    if not filters.unit:
+        return None
+    unit = stats_unit(user, filters.unit)
+    if unit is None:
+        raise UnitNotFound(f"单位“{filters.unit}”不存在", "unit")
+    return unit
 
 
 class CollectionStatsOut(Schema):
@@ -48,27 +61,14 @@ class CollectionStatsOut(Schema):
 @router.get("/collection", response={200: CollectionStatsOut, 400: s.Error, 401: s.Error,
                                      403: s.Error, 404: s.Error, 422: s.Error},
             auth=bearer, summary="征集工作统计：座谈会、问卷、意见箱、走访、联络员和诉求，按期间计")
-def collection(request, filters: Query[CollectionQuery]):
+def collection(request, filters: Query[PeriodQuery]):
     """Counted from the records at the call (README "Collection statistics" defines each
     figure); scoped like the ledger: district roles all, unit staff their unit's subtree.
     `unit` unknown or outside the caller's scope: 404 alike."""
-    user = request.user
-    if not may_see_collection(user):
+    if not may_see_collection(request.user):
         raise NotPermitted("无权查看征集工作统计")
-    if filters.end < filters.start:
-        raise InvalidInput("统计期止不能早于统计期起", "end")
-    unit = None
-    if filters.unit:
-        unit = stats_unit(user, filters.unit)
-        if unit is None:
-            raise UnitNotFound(f"单位“{filters.unit}”不存在", "unit")
-    return collection_figures(user, filters.start, filters.end, unit)
-
-
-class CampaignQuery(s.Input):
-    start: s.Day = Field(description="统计期起(含)，YYYY-MM-DD")
-    end: s.Day = Field(description="统计期止(含)，YYYY-MM-DD，不早于 start")
-    unit: s.Code | None = Field(None, description="只统计该单位及其下级单位；须在调用者可见范围内")
+    return collection_figures(request.user, filters.start, filters.end,
+                              period_unit(request.user, filters))
 
 
 class CampaignStatsOut(Schema):
@@ -99,17 +99,10 @@ class CampaignStatsOut(Schema):
                                    403: s.Error, 404: s.Error, 422: s.Error},
             auth=bearer,
             summary="活动工作统计：会议、学习宣讲、红色基地、巡回督导、评选、办实事清单和任务")
-def campaign(request, filters: Query[CampaignQuery]):
+def campaign(request, filters: Query[PeriodQuery]):
     """Counted from the records at the call (README "Campaign statistics" defines each
     figure); scoped like the collection figures. `unit` unknown or out of scope: 404."""
-    user = request.user
-    if not may_see_campaign(user):
+    if not may_see_campaign(request.user):
         raise NotPermitted("无权查看活动工作统计")
-    if filters.end < filters.start:
-        raise InvalidInput("统计期止不能早于统计期起", "end")
-    unit = None
-    if filters.unit:
-        unit = stats_unit(user, filters.unit)
-        if unit is None:
-            raise UnitNotFound(f"单位“{filters.unit}”不存在", "unit")
-    return campaign_figures(user, filters.start, filters.end, unit)
+    return campaign_figures(request.user, filters.start, filters.end,
+                            period_unit(request.user, filters))

@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from banshi.appeals import clock
 from banshi.appeals.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from banshi.collection.actions.symposiums import ATTACHMENT_BYTES_MAX, ATTACHMENT_TYPES
 from banshi.collection.choices import RecordAction
 from banshi.collection.models import RecordEvent
 from banshi.org.models import Unit
@@ -41,15 +42,9 @@ BIO_MAX = 5_000
 VENUE_NAME_MAX = 100
 ADDRESS_MAX = 200
 DESCRIPTION_MAX = 5_000
-# Photos and materials: as the symposiums' attachments (PDF, Word, Excel, JPG/PNG, 10 MB).
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+# Photos and materials: the symposiums' attachment rule (PDF, Word, Excel, JPG/PNG, 10 MB).
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}  # Pillow's format → content type
-ATTACHMENT_BYTES_MAX = 10 * 1024 * 1024
 SIGN_IN_LABEL = "参加人员(扫码签到)"  # who signs in by the QR code: no account
 ALREADY_SIGNED_IN = "本设备已为本次活动签到，请勿重复签到"
 SIGN_IN_CLOSED = "本次活动的扫码签到已关闭"

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, When
 
 from ..choices import CampaignStatus
 
@@ -9,8 +10,9 @@ from ..choices import CampaignStatus
 class CampaignQuerySet(models.QuerySet):
     def current(self) -> "Campaign | None":
         """The campaign running now: the latest started one not finished, else the latest."""
-        return (self.exclude(status=CampaignStatus.FINISHED).order_by("-started_on").first()
-                or self.order_by("-started_on").first())
+        return (self.alias(finished=Case(When(status=CampaignStatus.FINISHED, then=1),
+                                         default=0))
+                .order_by("finished", "-started_on").first())
 
 
 class Campaign(models.Model):

@@ -56,6 +56,13 @@ def presets() -> list[tuple[str, dt.date, dt.date]]:
             ("活动以来", min(campaign_start(), today), today)]
 
 
+def request_presets(request) -> list[tuple[str, dt.date, dt.date]]:
+    """`presets()`, looked up once a request (the campaign's start is a query)."""
+    if not hasattr(request, "_stats_presets"):
+        request._stats_presets = presets()
+    return request._stats_presets
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label="统计期起", widget=DateInput(), validators=[validate_date])
     end = forms.DateField(label="统计期止", widget=DateInput(), validators=[validate_date])
@@ -89,7 +96,7 @@ def _period(request) -> tuple[PeriodForm, dt.date, dt.date, Unit | None]:
     unit = stats_unit(request.user, code) if code else None
     if code and unit is None:
         raise Http404("单位不存在")
-    _label, start, end = presets()[1]
+    _label, start, end = request_presets(request)[1]
     data = request.GET if "start" in request.GET or "end" in request.GET else None
     initial = {"start": start, "end": end, "unit": code}
     form = PeriodForm(data, user=request.user, initial=initial)
@@ -172,13 +179,13 @@ def collection_stats(request):
     form, start, end, unit = _period(request)
     if form.is_bound and not form.is_valid():
         return render(request, "web/collection/stats/collection.html",
-                      {"form": form, "presets": presets()}, status=400)
+                      {"form": form, "presets": request_presets(request)}, status=400)
     breakdown = per_street(request.user, start, end, unit)
     figures = breakdown["total"]
     weeks = appeals_per_week(request.user, start, end, unit)
     name = scope_name(request.user, unit)
     return render(request, "web/collection/stats/collection.html", {
-        "form": form, "presets": presets(), "start": start, "end": end, "unit": unit,
+        "form": form, "presets": request_presets(request), "start": start, "end": end, "unit": unit,
         "scope_name": name, "figures": figures, "cards": cards(figures),
         "sentence": sentence(name, figures),
         "rows": [row | {"rate": percent(row["survey_return_rate"])} for row in breakdown["rows"]],

@@ -13,7 +13,7 @@ from banshi.campaign import stats
 from banshi.campaign.choices import GroupKind, MeetingKind
 from banshi.campaign.models import Campaign, Meeting, OrgGroup, OrgMember, StudyActivity
 
-from ..collection_stats import _period, presets, scope_name
+from ..collection_stats import _period, request_presets, scope_name
 from .gates import campaign_required
 
 CARDS = [
@@ -154,8 +154,8 @@ def overview(request):
     user = request.user
     campaign = Campaign.objects.current()
     form, start, end, unit = _period(request)
-    context = {"campaign": campaign, "form": form, "presets": presets(), "start": start,
-               "end": end, "unit": unit}
+    context = {"campaign": campaign, "form": form, "presets": request_presets(request),
+               "start": start, "end": end, "unit": unit}
     if form.is_bound and not form.is_valid():
         return render(request, "web/campaign/overview.html", context, status=400)
     figures = stats.campaign_figures(user, start, end, unit)
