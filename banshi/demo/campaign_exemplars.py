@@ -27,6 +27,8 @@ from banshi.campaign.models import Campaign, GoodPractice, Objection, Selection,
 from banshi.org.choices import UnitKind
 from banshi.org.models import Unit
 
+from .seeding import who_runs
+
 SELECTION = "党史学习之星"
 DEPARTMENTS = 12  # departments nominating one each
 REJECTED = 3  # nominations the office rejects, with a reason
@@ -149,7 +151,7 @@ def seed_selection(campaign: Campaign, rng: random.Random) -> str:
     users = _users()
     start = campaign.started_on
     days = [start + dt.timedelta(days=n) for n in (41, 45, 60, 63, 69, 71)]  # 4月15日 … 5月15日
-    with clock.historical_load(reason="演示数据：党史学习之星评选", run_by="seed-demo",
+    with clock.historical_load(reason="演示数据：党史学习之星评选", run_by=who_runs(),
                                not_before=_at(start, 0)) as replay:
         replay.at(_at(start + dt.timedelta(days=14)))
         selection = actions.create_selection(
@@ -168,10 +170,13 @@ def seed_practices(campaign: Campaign) -> str:
     users = _users()
     written = 0
     start = campaign.started_on
-    with clock.historical_load(reason="演示数据：好做法好经验", run_by="seed-demo",
+    existing = set(GoodPractice.objects.values_list("title", flat=True))
+    if all(title in existing for _code, title, _body, _publish in PRACTICES):
+        return "好做法好经验已存在"
+    with clock.historical_load(reason="演示数据：好做法好经验", run_by=who_runs(),
                                not_before=_at(start, 0)) as replay:
         for n, (code, title, body, publish) in enumerate(PRACTICES):
-            if GoodPractice.objects.filter(title=title).exists():
+            if title in existing:
                 continue
             unit = Unit.objects.get(code=code)
             replay.at(_at(min(start + dt.timedelta(days=50 + 20 * n), timezone.localdate())))
