@@ -14,10 +14,19 @@ A guidance group's visits are recorded by its members (role 巡回指导组 with
 group) and by the office. Panel scores are given by leaders and the office. Deny by default.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
 from banshi.collection.permissions import may_record_for, units_for_recording
 from banshi.org.choices import Role
 from banshi.org.models import Unit
 from banshi.org.permissions import Person, is_dispatcher, role_of, sees_everything, unit_of
+
+if TYPE_CHECKING:
+    from .models import Campaign, GuidanceGroup, Rectification
 
 __all__ = [
     "groups_for_visits", "is_office", "may_handle_assignment", "may_issue_task",
@@ -37,7 +46,7 @@ def is_office(user: Person) -> bool:
     return is_dispatcher(user)
 
 
-def may_issue_task(user: Person, issuer: Unit | None, assignees) -> bool:
+def may_issue_task(user: Person, issuer: Unit | None, assignees: Iterable[Unit]) -> bool:
     """Issue a task from `issuer` to `assignees`: the office to any unit; unit staff from their
     own unit to it or units below it."""
     if issuer is None or not may_record_for(user, issuer):
@@ -50,12 +59,13 @@ def may_handle_assignment(user: Person, unit: Unit) -> bool:
     return may_record_for(user, unit)
 
 
-def may_record_visit(user: Person, group) -> bool:
+def may_record_visit(user: Person, group: "GuidanceGroup") -> bool:
     """Record a supervision visit (and its rectification items) for guidance `group`."""
     if is_office(user):
         return True
-    return (role_of(user) == Role.INSPECTOR
-            and group.members.filter(user_id=getattr(user, "pk", None)).exists())
+    if not isinstance(user, User) or role_of(user) != Role.INSPECTOR:
+        return False
+    return group.members.filter(user_id=user.pk).exists()
 
 
 def may_score(user: Person) -> bool:
@@ -71,7 +81,7 @@ def may_manage_guidance(user: Person) -> bool:
     return is_office(user)
 
 
-def groups_for_visits(user: Person, campaign):
+def groups_for_visits(user: Person, campaign: "Campaign") -> "QuerySet[GuidanceGroup]":
     """The guidance groups of `campaign` whose visits `user` may record (for form pickers)."""
     from .models import GuidanceGroup
 
@@ -83,13 +93,13 @@ def groups_for_visits(user: Person, campaign):
     return groups.filter(members__user_id=getattr(user, "pk", None)).distinct()
 
 
-def may_rectify(user: Person, item) -> bool:
+def may_rectify(user: Person, item: "Rectification") -> bool:
     """Report the result of rectification `item` and mark it 已整改: the office and the staff
     of the unit that owes it (or of a unit above it)."""
     return may_record_for(user, item.unit)
 
 
-def may_reopen_rectification(user: Person, item) -> bool:
+def may_reopen_rectification(user: Person, item: "Rectification") -> bool:
     """Reopen a rectification item found not done: its visit's guidance group and the office."""
     return may_record_visit(user, item.visit.group)
 

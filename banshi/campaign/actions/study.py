@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -64,7 +65,8 @@ def _speaker(speaker: Speaker | None, current: int | None) -> Speaker | None:
 
 def _activity_fields(*, kind: str, held_on: dt.date | None, title: str, place: str,
                      venue: Venue | None, speaker: Speaker | None, is_special: bool,
-                     person_times: int, summary: str, current_speaker: int | None = None) -> dict:
+                     person_times: int, summary: str,
+                     current_speaker: int | None = None) -> dict[str, Any]:
     if kind not in StudyKind.values:
         raise InvalidInput(f"未知的活动类型：{kind}", "kind")
     if not 0 <= person_times <= PERSON_TIMES_MAX:
@@ -114,7 +116,7 @@ def update_activity(activity: StudyActivity, *, actor: User, unit: Unit | None, 
                               current_speaker=activity.speaker_id)
     values["unit"] = check_recording(actor, unit)
     with transaction.atomic():
-        row = StudyActivity.objects.select_for_update().get(pk=activity.pk)
+        row: StudyActivity = StudyActivity.objects.select_for_update().get(pk=activity.pk)
         values["person_times"] = max(values["person_times"], row.signins.count())
         changed = changed_fields(row, values)
         StudyActivity.objects.filter(pk=row.pk).update(**values)
@@ -166,7 +168,7 @@ def sign_in(activity: StudyActivity, *, name: str, organisation: str = "",
         raise InvalidInput(NO_DEVICE, "device")
     digest = device_digest(activity, device)
     with transaction.atomic():
-        row = StudyActivity.objects.select_for_update().get(pk=activity.pk)
+        row: StudyActivity = StudyActivity.objects.select_for_update().get(pk=activity.pk)
         if not row.signin_open:
             raise TransitionNotAllowed(SIGN_IN_CLOSED, "signin")
         if row.signins.filter(device=digest).exists():
@@ -193,7 +195,7 @@ def add_signin(activity: StudyActivity, *, actor: User, name: str,
               "organisation": optional_text(organisation, "organisation", "单位/支部",
                                             ORGANISATION_MAX)}
     with transaction.atomic():
-        row = StudyActivity.objects.select_for_update().get(pk=activity.pk)
+        row: StudyActivity = StudyActivity.objects.select_for_update().get(pk=activity.pk)
         signin = StudySignIn.objects.create(activity=row, **values)
         record_event(row, RecordAction.ADD_PARTICIPANT, actor=actor,
                      data={"signins": _raise_person_times(row)})
@@ -250,7 +252,7 @@ def attach_file(activity: StudyActivity, *, actor: User, name: str, data: bytes)
 
 
 def _district_event(record: models.Model, action: str, *, actor: User, unit: Unit | None,
-                    data: dict) -> None:
+                    data: dict[str, Any]) -> None:
     """Log a change to a speaker or venue: under its unit, else the district's root unit."""
     unit = unit or Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     if unit is None:
@@ -261,7 +263,7 @@ def _district_event(record: models.Model, action: str, *, actor: User, unit: Uni
 
 
 def _speaker_fields(*, name: str, kind: str, title: str, unit: Unit | None, bio: str,
-                    is_active: bool) -> dict:
+                    is_active: bool) -> dict[str, Any]:
     if kind not in SpeakerKind.values:
         raise InvalidInput(f"未知的宣讲人类型：{kind}", "kind")
     return {"name": require_text(name, "name", "姓名", NAME_MAX), "kind": kind,
@@ -306,7 +308,8 @@ def update_speaker(speaker: Speaker, *, actor: User, name: str, kind: str, title
     return speaker
 
 
-def _venue_fields(venue: Venue | None, *, name: str, address: str, description: str) -> dict:
+def _venue_fields(venue: Venue | None, *, name: str, address: str,
+                  description: str) -> dict[str, Any]:
     name = require_text(name, "name", "名称", VENUE_NAME_MAX)
     taken = Venue.objects.filter(name=name)
     if venue is not None:

@@ -47,7 +47,7 @@ class ItemIn:
 
 def office_unit() -> Unit:
     """The unit that keeps the groups' records: the district office (the root unit)."""
-    unit = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("path").first()
+    unit: Unit | None = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("path").first()
     if unit is None:
         raise InvalidInput("尚未设置区级单位", "unit_code")
     return unit

@@ -27,6 +27,7 @@ from banshi.campaign.permissions import (
     may_record_for,
     units_for_recording,
 )
+from banshi.collection.actions.symposiums import ATTACHMENT_BYTES_MAX
 
 from ... import ratelimit
 from ...clients import device_id
@@ -152,7 +153,7 @@ def activity_attach(request, pk: int):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > actions.ATTACHMENT_BYTES_MAX:  # refused before it is read
+            if upload.size > ATTACHMENT_BYTES_MAX:  # refused before it is read
                 raise InvalidInput("文件不能超过10MB", "file")
             actions.attach_file(activity, actor=request.user, name=upload.name,
                                 data=upload.read())
