@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "banshi.appeals",
     "banshi.collection",
     "banshi.campaign",
+    "banshi.reports",
     "banshi.api",
     "banshi.web",
     "banshi.demo",
