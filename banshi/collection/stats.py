@@ -122,9 +122,14 @@ def collected_appeals(user, start: dt.date, end: dt.date, unit: Unit | None = No
     to `unit` (handled or collected in its subtree, or located in its street/community; the
     district office's unit narrows nothing)."""
     since, until = _day_bounds(start, end)
-    appeals = Appeal.objects.visible_to(user).filter(collected_at__gte=since,
-                                                      collected_at__lt=until)
-    if unit is None or unit.kind == UnitKind.DISTRICT:  # the district office: all of it
+    return appeals_of_unit(Appeal.objects.visible_to(user), unit).filter(
+        collected_at__gte=since, collected_at__lt=until)
+
+
+def appeals_of_unit(appeals, unit: Unit | None):
+    """`appeals` narrowed to `unit`: handled or collected in its subtree, or located in its
+    street's or community's own area (None, or the district office's unit: all of them)."""
+    if unit is None or unit.kind == UnitKind.DISTRICT:
         return appeals
     scope = (Q(unit__path__startswith=unit.path)
              | Q(collector_unit__path__startswith=unit.path))

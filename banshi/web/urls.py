@@ -11,6 +11,7 @@ from . import (
     urls_collection_stats,
     urls_collection_surveys,
     urls_collection_symposiums,
+    urls_reports,
 )
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 from .views.collection import symposiums as collection_symposiums
@@ -51,6 +52,7 @@ urlpatterns = [
     path("staff/collection/", include("banshi.web.urls_collection_boxes")),
 ]
 urlpatterns += urls_collection_stats.urlpatterns + urls_campaign.urlpatterns
+urlpatterns += urls_reports.urlpatterns
 for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_supervision,
                        urls_campaign_exemplars):
     urlpatterns += [path("staff/campaign/", include(_campaign_urls.urlpatterns)),
