@@ -281,7 +281,8 @@ def test_every_default_passes_its_own_check():
     ("{symposiums[0]}", "不能取属性或下标"),
     ("{}场", "须写明数据名称"),
     ("{symposiums场", "花括号须成对"),
-    ("{symposiums:%}", "无法套用数据"),
+    ("{symposiums:q}", "无法套用数据"),
+    ("{survey_return_rate:.1f}", "无法套用数据"),  # a percentage is text ("91.2", "—")
 ])
 def test_a_bad_template_is_refused_naming_what_is_wrong(text, named):
     with pytest.raises(TemplateError, match=re.escape(named)):
@@ -289,6 +290,7 @@ def test_a_bad_template_is_refused_naming_what_is_wrong(text, named):
 
 
 def test_admin_edits_a_template_and_the_briefing_uses_it(d, bworld):
+    User.objects.filter(pk=d.admin.pk).update(is_staff=True)  # as the demo's admin
     client = Client()
     client.force_login(d.admin)
     listing = client.get("/admin/reports/briefingtemplate/")

@@ -4,6 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from banshi.org import permissions
+from banshi.org.choices import Role
+
 from .briefing.sentences import SENTENCES
 from .models import BriefingTemplate
 
@@ -42,13 +45,19 @@ class BriefingTemplateAdmin(admin.ModelAdmin):
         obj.updated_at, obj.updated_by = timezone.now(), request.user
         super().save_model(request, obj, form, change)
 
+    # system administrators only (superusers, staff with the admin role), whatever
+    # model permissions an account was given
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return permissions.role_of(request.user) == Role.ADMIN
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return self.has_module_permission(request)
 
-    has_change_permission = has_add_permission = has_view_permission
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return self.has_module_permission(request)

@@ -27,6 +27,12 @@ CAMPAIGN = ("scope", "meetings_mobilisation", "meetings_progress", "meetings_coo
             "tasks_overdue")
 
 
+# figures filled in as text (names, dates, percentages written "91.2" or "—"); the others
+# are whole numbers
+TEXT_FIGURES = {"scope", "area", "start", "end", "issued", "title", "status", "heat",
+                "speaker_kind", "venue", "survey_return_rate", "supervision_coverage"}
+
+
 @dataclass(frozen=True)
 class Sentence:
     key: str
@@ -111,8 +117,9 @@ def check(key: str, text: str) -> None:
         if name not in sentence.figures:
             raise TemplateError(f"未知的数据名称“{name}”；此段可用："
                                 + "、".join(sentence.figures))
+    sample = {name: "示例" if name in TEXT_FIGURES else 1 for name in sentence.figures}
     try:
-        text.format_map(dict.fromkeys(sentence.figures, 1))
+        text.format_map(sample)
     except (ValueError, KeyError, IndexError, AttributeError, TypeError) as error:
         raise TemplateError(f"句式无法套用数据：{error}") from error
 
