@@ -300,8 +300,8 @@ def test_admin_edits_a_template_and_the_briefing_uses_it(d, bworld):
     bad = client.post(url, {"key": "collection", "text": "{scope}座谈会{meetings_progress}场"})
     assert bad.status_code == 200
     assert "未知的数据名称“meetings_progress”" in bad.content.decode()
-    good = client.post(url, {"key": "collection",
-                             "text": "{scope}召开座谈会{symposiums}场，走访{household_visits}户次。"})
+    edited = "{scope}召开座谈会{symposiums}场，走访{household_visits}户次。"
+    good = client.post(url, {"key": "collection", "text": edited})
     assert good.status_code == 302
     row.refresh_from_db()
     assert row.updated_by == d.admin
@@ -444,7 +444,8 @@ def test_libreoffice_converts_the_briefing_and_its_first_page_renders(d, bworld,
                                                                      output_dir):
     soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
     if not (soffice and pdftoppm):
-        message = "LibreOffice or poppler missing (apt-get install libreoffice-writer poppler-utils)"
+        message = ("LibreOffice or poppler missing "
+                   "(apt-get install libreoffice-writer poppler-utils)")
         if REQUIRE:
             pytest.fail(message)
         pytest.skip(message)

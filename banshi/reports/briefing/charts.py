@@ -43,6 +43,7 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]]
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     font = font_manager.FontProperties(fname=font_file)
     height = max(2.6, 0.38 * len(labels) * max(1, len(series)) + 1.2)
@@ -59,6 +60,7 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]]
         axes.set_yticks([p + width * (len(series) - 1) / 2 for p in positions])
         axes.set_yticklabels(labels, fontproperties=font, fontsize=9)
         axes.invert_yaxis()
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel(unit, fontproperties=font)
         axes.set_title(title, fontproperties=font, fontsize=12)
         axes.spines[["top", "right"]].set_visible(False)

@@ -160,16 +160,30 @@ class Briefing:
         run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         return run
 
-    def table(self, header: list[str], rows: list[list[object]]) -> None:
+    def table(self, header: list[str], rows: list[list[object]],
+              widths: list[float] | None = None) -> None:
+        """A bordered table, numbers right-aligned; `widths` in cm per column."""
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
         for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             self.run(cell.paragraphs[0], text, size=10.5, bold=True)
         for row in rows:
             cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
+            for n, (cell, value) in enumerate(zip(cells, row, strict=True)):
+                if n == 0:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif isinstance(value, int):
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 self.run(cell.paragraphs[0], str(value), size=10.5)
+        if widths:  # the grid (LibreOffice reads it) and every cell (Word reads those)
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = Cm(width)
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths, strict=True):
+                    cell.width = Cm(width)
 
     def chart(self, png: bytes | None) -> None:
         if png is None:
@@ -204,7 +218,8 @@ def collection_section(b: Briefing) -> None:
                      other["surveys_returned"], other["opinion_boxes"],
                      other["household_visit_person_times"], other["appeals_collected"]])
     b.table(["排名", "街道", "座谈会(场)", "发放问卷(份)", "收回问卷(份)", "意见箱(个)",
-             "走访群众(人次)", "征集诉求(条)"], rows)
+             "走访群众(人次)", "征集诉求(条)"], rows,
+            widths=[1.0, 3.4, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9])
     b.chart(charts.bar_chart(
         "各街道征集群众诉求和召开座谈会情况", [row["unit"].name for row in streets],
         [("征集诉求(条)", [row["appeals_collected"] for row in streets]),
@@ -306,7 +321,7 @@ def build_briefing(user, start: dt.date, end: dt.date, unit: Unit | None = None,
     period.alignment = WD_ALIGN_PARAGRAPH.CENTER
     briefing.run(period, briefing.sentence(
         "period", start=chinese_date(start), end=chinese_date(end),
-        issued=chinese_date(timezone.localdate())), size=14)
+        issued=chinese_date(timezone.localdate())), size=12)
     for build in sections if sections is not None else SECTIONS:
         build(briefing)
     out = io.BytesIO()
