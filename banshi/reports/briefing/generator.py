@@ -14,6 +14,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -101,11 +102,11 @@ class Briefing:
     """What the builders share: the request (user, period, unit), the templates, the
     figures (each computed once, on first use) and the document being written."""
 
-    user: object
+    user: permissions.Person
     start: dt.date
     end: dt.date
     unit: Unit | None
-    document: object = None
+    document: Any = None  # a docx Document (python-docx has no type information)
     texts: dict[str, str] = field(default_factory=dict)
     area: str = ""
     scope: str = ""
