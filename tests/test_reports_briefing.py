@@ -379,6 +379,24 @@ def test_the_command_refuses_bad_input(d, tmp_path, capsys, argv, message):
     assert not out.exists()
 
 
+def test_the_command_refuses_hostile_input_and_unitless_accounts(d, tmp_path, capsys):
+    out = tmp_path / "x.docx"
+    for text in HOSTILE:
+        for option in ("--start", "--end", "--unit", "--user"):
+            argv = {"--start": "2026-03-01", "--end": "2026-03-31"} | {option: text}
+            assert run(*[a for pair in argv.items() for a in pair], "--out", str(out)) == 1
+            assert option in capsys.readouterr().err, (option, text[:20])
+    assert not out.exists()
+    unitless = User.objects.create_user("unitless-cmd")
+    from banshi.org.choices import Role
+    from banshi.org.models import Staff
+
+    Staff.objects.create(user=unitless, role=Role.UNIT, unit=None)
+    assert run("--start", "2026-03-01", "--end", "2026-03-31", "--out", str(out),
+               "--user", "unitless-cmd") == 1
+    assert "--user: 账号“unitless-cmd”无权查看统计" in capsys.readouterr().err
+
+
 def test_the_command_refuses_a_bad_output_path(d, tmp_path):
     period = {"start": "2026-03-01", "end": "2026-03-31"}
     with pytest.raises(CommandError, match="--out: 输出文件须以 .docx 结尾"):

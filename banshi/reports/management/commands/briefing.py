@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from banshi.collection.permissions import may_see_collection
 from banshi.collection.stats import stats_unit
 from banshi.org import permissions
 from banshi.org.choices import Role
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该账号的范围统计(默认：区派单员)")
 
     def handle(self, *args, start, end, out: Path, unit=None, user=None, **options):
+        for option, value in (("--unit", unit), ("--user", user)):
+            if value is not None and (not value.isprintable() or len(value) > 150):
+                raise CommandError(f"{option}: 含有不可见字符或过长")
         start_day, end_day = day("--start", start), day("--end", end)
         if end_day < start_day:
             raise CommandError("--end: 统计期止不能早于统计期起")
@@ -62,6 +66,8 @@ class Command(BaseCommand):
             account = users.filter(username=username).first()
             if account is None or permissions.role_of(account) is None:
                 raise CommandError(f"--user: 没有名为“{username}”的在用工作人员账号")
+            if not may_see_collection(account):
+                raise CommandError(f"--user: 账号“{username}”无权查看统计(未指定所属单位)")
             return account
         account = (users.filter(staff__role=Role.DISPATCHER, staff__unit__kind="district")
                    .order_by("id").first()
