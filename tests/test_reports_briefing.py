@@ -11,12 +11,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from unittest import mock
 
 import docx
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from django.test import Client
 
 from banshi.appeals.choices import ProblemStatus
@@ -341,11 +343,13 @@ def test_a_broken_template_falls_back_to_the_default_and_logs(d, bworld, caplog)
 # ---------- the command ----------
 
 def run(*argv: str) -> int:
-    """`banshi briefing …` as the console runs it: its exit status."""
-    try:
-        briefing_command.Command().run_from_argv(["banshi", "briefing", *argv])
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+    """`banshi briefing …` as the console runs it: its exit status. (run_from_argv closes the
+    database connections when it is done — the test's own, with its transaction, stays.)"""
+    with mock.patch.object(connections, "close_all"):
+        try:
+            briefing_command.Command().run_from_argv(["banshi", "briefing", *argv])
+        except SystemExit as exit_:
+            return int(exit_.code or 0)
     return 0
 
 
