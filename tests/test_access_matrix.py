@@ -27,6 +27,7 @@ from . import (
     access_campaign_overview,
     access_campaign_study,
     access_campaign_supervision,
+    access_reports_briefing,
     access_reports_dashboard,
 )
 from .access_world import (
@@ -196,7 +197,7 @@ def web_names(patterns=None) -> set[str]:
 # checked role by role in that area's tests/test_campaign_*_access.py.
 CAMPAIGN_AREAS = (access_campaign_org, access_campaign_study, access_campaign_supervision,
                   access_campaign_exemplars, access_campaign_overview,
-                  access_reports_dashboard)
+                  access_reports_dashboard, access_reports_briefing)
 CAMPAIGN_WEB = {name for area in CAMPAIGN_AREAS for name in area.WEB}
 CAMPAIGN_API = {op for area in CAMPAIGN_AREAS for op in area.API}
 

@@ -57,3 +57,4 @@ for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_sup
                        urls_campaign_exemplars):
     urlpatterns += [path("staff/campaign/", include(_campaign_urls.urlpatterns)),
                     path("h5/campaign/", include(_campaign_urls.h5_urlpatterns))]
+urlpatterns += [path("staff/reports/", include("banshi.web.urls_reports_briefing"))]
