@@ -131,3 +131,16 @@ def test_hostile_input_is_refused_not_crashed(d, dworld):
                                   "community_staff", "cgj_staff"])
 def test_every_staff_role_opens_it(d, dworld, user):
     assert page(getattr(d, user)).status_code == 200
+
+
+def test_the_briefing_button_downloads_the_period_s_briefing(d, dworld):
+    html = page(d.dispatcher, **period()).content.decode()
+    href = re.search(r'id="briefing-button" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    client = Client()
+    client.force_login(d.dispatcher)
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert f"工作简报-{today():%Y%m%d}-{today():%Y%m%d}.docx" in response["Content-Disposition"] \
+        or "filename*=" in response["Content-Disposition"]
