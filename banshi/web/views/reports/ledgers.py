@@ -9,9 +9,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from banshi.campaign.permissions import may_see_campaign
+from banshi.org import permissions
+from banshi.org.choices import RegionLevel
+from banshi.org.models import Region, Unit
 from banshi.reports.ledgers import MODULES, ledger_bytes
 
-from ..collection_stats import _period, request_presets, scope_name
+from ..collection_stats import _period, request_presets
 from ..common import staff_required
 
 TEMPLATE = "web/reports/ledgers/index.html"
@@ -24,6 +27,18 @@ ABOUT = {
     "study": "学习活动：日期、单位、形式、主题、主讲人、地点、参加人次与签到人数。",
     "matters": "办实事清单：规定/自选动作、目标与完成数量、计划完成时间、销号日期与佐证材料。",
 }
+
+
+def scope_name(user, unit: Unit | None) -> str:
+    """Whose ledger it is, for its title: the chosen unit, else the user's own unit, else the
+    district ("中原区")."""
+    if unit is not None:
+        return unit.name
+    own = None if permissions.sees_everything(user) else permissions.unit_of(user)
+    if own is not None:
+        return own.name
+    district = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("id").first()
+    return district.name if district else "全区"
 
 
 @staff_required
