@@ -73,7 +73,9 @@ def _write_sheet(book: Workbook, spec: Sheet) -> None:
 def _styled(writer: SheetWriter, value: object, font: Font | None, alignment: Alignment,
             border: Border | None = None) -> Cell:
     safe = writer.cell(value)  # text made formula-safe, dates as date cells
-    cell = safe if isinstance(safe, Cell) else WriteOnlyCell(writer.sheet, value=safe)
+    # a number, a plain str or None is what SheetWriter.cell passes on as it is
+    cell = (safe if isinstance(safe, Cell)
+            else WriteOnlyCell(writer.sheet, value=safe))  # type: ignore[arg-type]
     if font is not None:
         cell.font = font
     cell.alignment = alignment

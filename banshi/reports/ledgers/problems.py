@@ -55,7 +55,8 @@ def row(problem: Problem) -> list:
     places = [*(str(p) for p in problem.places or []), *(r.name for r in problem.regions.all())]
     dues = [step.due_date for step in steps if step.due_date]
     return [
-        problem.code, problem.title, "、".join(places), problem.appeal_count,
+        problem.code, problem.title, "、".join(places),
+        problem.appeal_count,  # type: ignore[attr-defined]  # annotated by problems()
         problem.owner_unit.name if problem.owner_unit_id else "",
         problem.get_status_display(), f"{problem.progress}%",
         lines(milestone_text(step) for step in steps),

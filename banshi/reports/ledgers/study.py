@@ -30,7 +30,8 @@ def row(activity: StudyActivity) -> list:
         place = f"{activity.venue.name}（{activity.place}）"
     return [activity.held_on, activity.unit.name, activity.get_kind_display(), activity.title,
             activity.speaker.name if activity.speaker_id else "", place,
-            activity.person_times, activity.signin_count,
+            activity.person_times,
+            activity.signin_count,  # type: ignore[attr-defined]  # annotated by activities()
             "是" if activity.is_special else "否", activity.summary]
 
 
