@@ -247,7 +247,12 @@ def test_names_and_phones_are_masked_for_those_who_may_not_see_them(d, ledgers_w
     workbook = book(getattr(d, role), "appeals")
     content = texts(workbook)
     assert "13812341234" not in content and "张三" not in content
-    assert "13900001111" not in content or role == "cgj_staff"  # the handling unit's own
+    if role == "cgj_staff":  # the handling unit sees its own resident in full
+        assert "李四" in content and "13900001111" in content
+    else:
+        assert "李四" not in content and "13900001111" not in content
+        # the leader sees the 城管局's case masked; the street does not see it at all
+        assert ("李*" in content and "139****1111" in content) == (role == "leader")
     if role == "street_staff":
         row = next(r for r in rows(workbook["村(社区)"])
                    if r[1] == ledgers_world["community_case"])
@@ -328,6 +333,9 @@ def test_a_unit_narrows_and_one_outside_the_scope_is_404(d, ledgers_world):
     narrowed = book(d.dispatcher, "study", unit=other.street_unit.code)
     assert [r[4] for r in rows(narrowed.worksheets[0])] == [f"{SIBLING}学习"]
     assert narrowed.worksheets[0]["A1"].value == "中原西路街道办事处党史学习教育学习活动台账"
+    sibling_appeals = book(d.dispatcher, "appeals", unit=other.street_unit.code)
+    assert [r[1] for sheet in sibling_appeals.worksheets for r in rows(sheet)] == [
+        ledgers_world["sibling_case"]]
     own = book(d.street_staff, "matters", unit=d.community_unit.code)
     assert [r[2] for r in rows(own.worksheets[0])] == ["加装电梯"]
     for kind in MODULES:
