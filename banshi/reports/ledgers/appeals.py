@@ -59,7 +59,7 @@ def appeals(user, start: dt.date, end: dt.date, unit: Unit | None):
 def sheets(user, start: dt.date, end: dt.date, unit: Unit | None, scope: str) -> list[Sheet]:
     queryset = appeals(user, start, end, unit)
     period = period_line(start, end, scope)
-    return [Sheet(name=label, title=f"{scope}“我为群众办实事”群众诉求台账({label})",
+    return [Sheet(name=label, title=f"{scope}“我为群众办实事”群众诉求台账（{label}级）",
                   period=period, columns=COLUMNS,
                   rows=(row(user, appeal)
                         for appeal in ledger_rows(queryset.filter(level=level))))
