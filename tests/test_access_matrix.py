@@ -29,6 +29,7 @@ from . import (
     access_campaign_supervision,
     access_reports_briefing,
     access_reports_dashboard,
+    access_reports_ledgers,
 )
 from .access_world import (
     DISTRICT_ROLES,
@@ -193,11 +194,13 @@ def web_names(patterns=None) -> set[str]:
     return names
 
 
-# The campaign's pages and operations: listed per area in tests/access_campaign_*.py and
-# checked role by role in that area's tests/test_campaign_*_access.py.
+# The campaign's and the reports' pages and operations: listed per area in
+# tests/access_campaign_*.py and tests/access_reports_*.py and checked role by role in that
+# area's own tests (tests/test_campaign_*_access.py, tests/test_reports_*).
 CAMPAIGN_AREAS = (access_campaign_org, access_campaign_study, access_campaign_supervision,
                   access_campaign_exemplars, access_campaign_overview,
-                  access_reports_dashboard, access_reports_briefing)
+                  access_reports_dashboard, access_reports_briefing,
+                  access_reports_ledgers)
 CAMPAIGN_WEB = {name for area in CAMPAIGN_AREAS for name in area.WEB}
 CAMPAIGN_API = {op for area in CAMPAIGN_AREAS for op in area.API}
 

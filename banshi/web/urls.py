@@ -12,6 +12,7 @@ from . import (
     urls_collection_surveys,
     urls_collection_symposiums,
     urls_reports,
+    urls_reports_ledgers,
 )
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 from .views.collection import symposiums as collection_symposiums
@@ -58,3 +59,4 @@ for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_sup
     urlpatterns += [path("staff/campaign/", include(_campaign_urls.urlpatterns)),
                     path("h5/campaign/", include(_campaign_urls.h5_urlpatterns))]
 urlpatterns += [path("staff/reports/", include("banshi.web.urls_reports_briefing"))]
+urlpatterns += [path("staff/reports/", include(urls_reports_ledgers.urlpatterns))]

@@ -14,6 +14,7 @@ from banshi.demo.collection import seed_collection
 from banshi.org import loaders as org_loaders
 from banshi.org.choices import UnitKind
 from banshi.org.models import Unit
+from banshi.reports.demo import seed_problem_rectification
 
 
 class Command(BaseCommand):
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                               f"更新 {len(recorded.updated)} 个")
             led_problems = demo.seed_leader_problems()
             self.stdout.write(f"领导包联：{led_units} 个单位，{led_problems} 个共性问题")
+            self.stdout.write(f"整改中的共性问题：{seed_problem_rectification()} 个")
         for line in seed_campaign(seed):
             self.stdout.write(line)
         self.stdout.write(f"完成，用时 {time.monotonic() - started:.1f} 秒。")
