@@ -240,6 +240,21 @@ def handling_figures(user: permissions.Person, start: dt.date, end: dt.date,
             "by_unit": by_unit(rows, returns, breakdown_units(user, unit))}
 
 
+def district_units() -> list[Unit]:
+    """The district's streets and departments: the units one level below the top unit."""
+    top = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    return list(Unit.objects.filter(parent=top).order_by("kind", "path")) if top else []
+
+
+def units_figures(start: dt.date, end: dt.date, units: list[Unit]) -> list[dict]:
+    """`by_unit` rows of `units` over every appeal collected in the period (not scoped to a
+    caller: for the 红黑榜, whose pages check who may see them)."""
+    since, until = _day_bounds(start, end)
+    rows, returns = _rows(Appeal.objects.filter(collected_at__gte=since,
+                                                collected_at__lt=until))
+    return by_unit(rows, returns, units)
+
+
 # ---------- other groupings (for the dashboard) ----------
 
 def _labels(key: str) -> Callable[[str], str]:
