@@ -11,6 +11,7 @@ from . import (
     urls_collection_stats,
     urls_collection_surveys,
     urls_collection_symposiums,
+    urls_reports_metrics,
 )
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 from .views.collection import symposiums as collection_symposiums
@@ -55,3 +56,4 @@ for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_sup
                        urls_campaign_exemplars):
     urlpatterns += [path("staff/campaign/", include(_campaign_urls.urlpatterns)),
                     path("h5/campaign/", include(_campaign_urls.h5_urlpatterns))]
+urlpatterns += [path("staff/reports/", include(urls_reports_metrics.urlpatterns))]
