@@ -33,12 +33,12 @@ RULE = (f"综合得分 = 100 × (0.3 × 响应率 + 0.3 × 办结率 + 0.2 × �
         f"当月收到诉求少于 {MIN_APPEALS} 件的单位不参加排名，另行列出。"
         f"得分相同时收到诉求多者在前。前 {BOARD_SIZE} 名为红榜，后 {BOARD_SIZE} 名为黑榜"
         f"(参加排名的单位不足 {2 * BOARD_SIZE} 个时各取一半)。")
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def parse_month(text: str) -> dt.date | None:
     """The first day of the month "YYYY-MM", or None when it is not one (1900–2999)."""
-    match = MONTH.match(text or "")
+    match = MONTH.fullmatch(text or "")
     if not match:
         return None
     year, month = int(match[1]), int(match[2])
