@@ -35,8 +35,9 @@ and later rated again counts its last answers.
 `by_unit` has one row per unit one level below the scope's top — the district's streets and
 departments (for the district roles and with no `unit`), a street's communities, a unit
 with no sub-unit itself — each row covering its unit's subtree, every such unit listed even
-with nothing (0, None). A row's `returns` counts the 退单 made by units of its subtree. Appeals held by no unit (not yet
-dispatched, returned, invalid) or by the district office count in the totals only.
+with nothing (0, None). A row's `returns` counts the 退单 made by units of its subtree.
+Appeals held by no unit (not yet dispatched, returned, invalid) or by the district office
+count in the totals only.
 """
 
 import datetime as dt
