@@ -27,6 +27,7 @@ from . import (
     access_campaign_overview,
     access_campaign_study,
     access_campaign_supervision,
+    access_reports_metrics,
 )
 from .access_world import (
     DISTRICT_ROLES,
@@ -194,7 +195,8 @@ def web_names(patterns=None) -> set[str]:
 # The campaign's pages and operations: listed per area in tests/access_campaign_*.py and
 # checked role by role in that area's tests/test_campaign_*_access.py.
 CAMPAIGN_AREAS = (access_campaign_org, access_campaign_study, access_campaign_supervision,
-                  access_campaign_exemplars, access_campaign_overview)
+                  access_campaign_exemplars, access_campaign_overview,
+                  access_reports_metrics)
 CAMPAIGN_WEB = {name for area in CAMPAIGN_AREAS for name in area.WEB}
 CAMPAIGN_API = {op for area in CAMPAIGN_AREAS for op in area.API}
 
