@@ -51,7 +51,7 @@ def test_the_listing_names_every_url_of_the_area():
 
 
 @pytest.mark.parametrize("role", DISTRICT_ROLES + UNIT_ROLES)
-def test_handling_page_per_role(mworld, role):
+def test_handling_page_per_role(mworld, role):  # noqa: F811
     user = users(mworld)[role]
     response = client_for(user).get(reverse("web:reports-handling"), PERIOD)
     assert response.status_code == 200
@@ -70,7 +70,7 @@ def test_handling_page_per_role(mworld, role):
         assert 'data-unit="zjj"' not in html
 
 
-def test_pages_refuse_anonymous_and_roleless(mworld):
+def test_pages_refuse_anonymous_and_roleless(mworld):  # noqa: F811
     roleless = make_user("metrics-nobody", Role.UNIT, None)
     for name, args in [("reports-handling", []), ("reports-ranking", []),
                        ("reports-unit", ["cgj"])]:
@@ -80,7 +80,7 @@ def test_pages_refuse_anonymous_and_roleless(mworld):
 
 
 @pytest.mark.parametrize("role", DISTRICT_ROLES + UNIT_ROLES)
-def test_ranking_page_is_for_district_roles(mworld, role):
+def test_ranking_page_is_for_district_roles(mworld, role):  # noqa: F811
     response = client_for(users(mworld)[role]).get(reverse("web:reports-ranking"),
                                                     {"month": "2025-09"})
     if role in DISTRICT_ROLES:
@@ -103,14 +103,14 @@ UNIT_PAGES = {
 
 
 @pytest.mark.parametrize("role", sorted(UNIT_PAGES))
-def test_unit_page_scope(mworld, role):
+def test_unit_page_scope(mworld, role):  # noqa: F811
     client = client_for(users(mworld)[role])
     for code, opens in UNIT_PAGES[role].items():
         response = client.get(reverse("web:reports-unit", args=[code]), {"month": "2025-10"})
         assert response.status_code == (200 if opens else 404), (role, code)
 
 
-def test_unit_page_shows_trend_and_rank_history(mworld):
+def test_unit_page_shows_trend_and_rank_history(mworld):  # noqa: F811
     response = client_for(mworld.d.dispatcher).get(reverse("web:reports-unit", args=["cgj"]),
                                                    {"month": "2025-10"})
     html = response.content.decode()
@@ -138,7 +138,7 @@ def test_hostile_query_input_never_500(mworld, text):
 
 
 @pytest.mark.parametrize("role", DISTRICT_ROLES + UNIT_ROLES)
-def test_api_per_role(mworld, role):
+def test_api_per_role(mworld, role):  # noqa: F811
     user = users(mworld)[role]
     headers = {"Authorization": f"Bearer {ApiToken.objects.issue(user)}"}
     response = Client().get("/api/v1/stats/handling", PERIOD, headers=headers)
