@@ -123,7 +123,7 @@ def test_unit_page_shows_trend_and_rank_history(mworld):  # noqa: F811
 
 
 @pytest.mark.parametrize("text", HOSTILE + ["2025-13", "2025-1", "２０２５-10"])
-def test_hostile_query_input_never_500(mworld, text):
+def test_hostile_query_input_never_500(mworld, text):  # noqa: F811
     client = client_for(mworld.d.dispatcher)
     ranked = client.get(reverse("web:reports-ranking"), {"month": text})
     assert ranked.status_code == 400 and "月份" in ranked.content.decode()
