@@ -119,6 +119,7 @@ def test_unit_page_shows_trend_and_rank_history(mworld):  # noqa: F811
     assert chart["months"][-2:] == ["2025-09", "2025-10"] and len(chart["months"]) == 12
     assert chart["received"][-2:] == [3, 3]
     assert 'data-month="2025-10"' in html and "echarts.min.js" in html
+    assert 'id="no-rank"' in html  # too few appeals each month: never ranked
     assert "<script>" not in html.replace('<script id="unit-trend"', "")  # no inline code
 
 

@@ -27,7 +27,7 @@
     draw("chart-trend", {
       tooltip: { trigger: "axis" },
       legend: { type: "scroll", top: 0 },
-      grid: grid,
+      grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.months },
       yAxis: [{ type: "value", min: 0, max: 100, name: "%" },
               { type: "value", minInterval: 1, name: "件", splitLine: { show: false } }],

@@ -134,4 +134,6 @@ def unit_page(request, code: str):
     return render(request, "web/reports/metrics/unit.html", {
         "unit": unit, "history": [shown(row) for row in history][::-1], "chart": chart,
         "may_rank": may_see_ranking(request.user), "rule": ranking.RULE,
+        "ranked_any": any(row["rank"] for row in history), "min_appeals": ranking.MIN_APPEALS,
+        "ranked_unit": any(u.pk == unit.pk for u in metrics.district_units()),
     })
