@@ -6,7 +6,9 @@ the 红黑榜 of a month and a unit's 12-month page, each timed over a few runs 
     .venv/bin/banshi migrate && .venv/bin/banshi seed-demo
     .venv/bin/python bench/bench_reports_metrics.py [--runs 5]
 
-Prints the median and the worst time of each, and the number of appeals counted.
+Prints the median and the worst time of each, and the number of appeals counted (the worst
+of the first case includes the process's first request: URL and schema set-up). On the demo
+(2,119 appeals) the statistics call's median was about 80 ms, the handling page's 100 ms.
 """
 
 import argparse

@@ -20,7 +20,7 @@ from banshi.appeals.clock import historical_load
 from banshi.appeals.models import Appeal
 from banshi.org.models import ApiToken
 from banshi.reports import metrics, ranking
-from banshi.reports.metrics import KEYS, handling_by, handling_figures
+from banshi.reports.metrics import KEYS, handling_by, handling_figures, handling_report
 
 from .factories import HOSTILE, add_other_street
 from .shared import layer
@@ -254,6 +254,10 @@ def test_groupings(mworld):
     assert [row["key"] for row in units] == ["cgj", "zjj", "linshanzhai", "zhongyuanxilu"]
     with pytest.raises(ValueError):
         handling_by(d.dispatcher, START, END, "nonsense")
+    report = handling_report(d.dispatcher, START, END, keys=("level", "month"))
+    assert report["figures"] == handling_figures(d.dispatcher, START, END)
+    assert report["level"] == list(levels.values())
+    assert {row["key"]: row["received"] for row in report["month"]} == months
 
 
 # ---------- 红黑榜 ----------

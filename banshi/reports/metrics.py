@@ -112,6 +112,20 @@ def cohort(user: permissions.Person, start: dt.date, end: dt.date,
     return appeals
 
 
+class _MemoCalendar(Calendar):
+    """The statutory calendar with each day's answer kept for the computation (chinesecalendar
+    checks its whole table on every call)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._days: dict[dt.date, bool] = {}
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day not in self._days:
+            self._days[day] = super().is_workday(day)
+        return self._days[day]
+
+
 @dataclass
 class Row:
     """One appeal of the cohort, as the formulas read it."""
@@ -148,7 +162,7 @@ def _rows(appeals: QuerySet[Appeal]) -> tuple[list[Row], list[tuple[int, str]]]:
     returns = list(events.filter(action=Action.RETURN)
                    .values_list("appeal_id", "unit__path").order_by())
     returned = Counter(pk for pk, _ in returns)
-    calendar, tz = Calendar(), timezone.get_current_timezone()
+    calendar, tz = _MemoCalendar(), timezone.get_current_timezone()
     rows = []
     for v in values:
         dispatched = v["dispatched_at"] is not None
@@ -223,14 +237,21 @@ def breakdown_units(user: permissions.Person, unit: Unit | None = None) -> list[
     return below or [top]
 
 
+def _prefix(path: str, depth: int) -> str:
+    """The first `depth` codes of a unit path ("district/linshanzhai/" for depth 2)."""
+    parts = path.split("/")
+    return "/".join(parts[:depth]) + "/" if len(parts) > depth else ""
+
+
 def by_unit(rows: list[Row], returns: list[tuple[int, str]], units: list[Unit]) -> list[dict]:
-    out = []
-    for unit in units:
-        mine = [r for r in rows if r.unit_path.startswith(unit.path)]
-        theirs = sum(1 for _, path in returns if path.startswith(unit.path))
-        out.append({"unit_code": unit.code, "unit_name": unit.name,
-                    **figures_of(mine, returns=theirs)})
-    return out
+    """One row per unit of `units` (all of one depth in the tree), each over its subtree."""
+    depth = units[0].path.count("/") if units else 0
+    mine: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        mine[_prefix(row.unit_path, depth)].append(row)
+    made = Counter(_prefix(path, depth) for _, path in returns)
+    return [{"unit_code": unit.code, "unit_name": unit.name,
+             **figures_of(mine[unit.path], returns=made[unit.path])} for unit in units]
 
 
 def handling_figures(user: permissions.Person, start: dt.date, end: dt.date,
@@ -279,12 +300,29 @@ def handling_by(user: permissions.Person, start: dt.date, end: dt.date, key: str
     """The figures grouped by `key` (one of GROUPINGS): rows `{"key", "label", …figures}`,
     in key order; "unit" gives the `by_unit` rows. Groups with no appeal are not listed
     (except by unit)."""
-    if key not in GROUPINGS:
-        raise ValueError(f"unknown grouping {key!r}")
+    return handling_report(user, start, end, unit, keys=(key,))[key]
+
+
+def handling_report(user: permissions.Person, start: dt.date, end: dt.date,
+                    unit: Unit | None = None, keys: Iterable[str] = ("level",)) -> dict:
+    """handling_figures() and handling_by() for each of `keys`, from one read of the
+    appeals: {"figures": {…}, key: [rows], …} (for pages showing several)."""
+    keys = list(keys)
+    for key in keys:
+        if key not in GROUPINGS:
+            raise ValueError(f"unknown grouping {key!r}")
     rows, returns = _rows(cohort(user, start, end, unit))
+    units = breakdown_units(user, unit)
+    report: dict = {"figures": {**figures_of(rows, returns=len(returns)),
+                                "by_unit": by_unit(rows, returns, units)}}
+    for key in keys:
+        report[key] = _grouped(rows, key, report["figures"]["by_unit"])
+    return report
+
+
+def _grouped(rows: list[Row], key: str, unit_rows: list[dict]) -> list[dict]:
     if key == "unit":
-        return [{"key": r["unit_code"], "label": r["unit_name"], **r}
-                for r in by_unit(rows, returns, breakdown_units(user, unit))]
+        return [{"key": r["unit_code"], "label": r["unit_name"], **r} for r in unit_rows]
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         groups[getattr(row, key)].append(row)

@@ -58,8 +58,8 @@ def handling(request):
                "formulas": metrics.FORMULAS, "rate_note": metrics.RATE_NOTE}
     if form.is_bound and not form.is_valid():
         return render(request, "web/reports/metrics/handling.html", context, status=400)
-    figures = metrics.handling_figures(request.user, start, end, unit)
-    levels = metrics.handling_by(request.user, start, end, "level", unit)
+    report = metrics.handling_report(request.user, start, end, unit, keys=("level",))
+    figures, levels = report["figures"], report["level"]
     period = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     rows = [shown(row) | {"ledger": _ledger_url(unit=row["unit_code"], **period),
                           "page": reverse("web:reports-unit", args=[row["unit_code"]])}
