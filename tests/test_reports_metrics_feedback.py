@@ -11,6 +11,7 @@ from django.urls import reverse
 from banshi.appeals import actions
 from banshi.appeals.choices import Action, State
 from banshi.appeals.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from banshi.appeals.public import public_note
 from banshi.appeals.transitions import APPEAL
 from banshi.org.models import ApiToken
 
@@ -48,6 +49,7 @@ def test_feedback_records_both_answers_in_the_event(d):
     event = appeal.events.filter(action=Action.FEEDBACK).get()
     assert event.data == {"rating": "basically_satisfied", "solved": "partly_solved"}
     assert event.note == "部分解决，基本满意：还行"
+    assert public_note(event) == "已评价：部分解决，基本满意"
 
 
 def test_h5_rate_form_asks_both_and_names_the_missing_one(client, d):
