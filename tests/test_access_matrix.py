@@ -30,6 +30,7 @@ from . import (
     access_reports_briefing,
     access_reports_dashboard,
     access_reports_ledgers,
+    access_reports_metrics,
 )
 from .access_world import (
     DISTRICT_ROLES,
@@ -200,7 +201,7 @@ def web_names(patterns=None) -> set[str]:
 CAMPAIGN_AREAS = (access_campaign_org, access_campaign_study, access_campaign_supervision,
                   access_campaign_exemplars, access_campaign_overview,
                   access_reports_dashboard, access_reports_briefing,
-                  access_reports_ledgers)
+                  access_reports_ledgers, access_reports_metrics)
 CAMPAIGN_WEB = {name for area in CAMPAIGN_AREAS for name in area.WEB}
 CAMPAIGN_API = {op for area in CAMPAIGN_AREAS for op in area.API}
 
@@ -513,7 +514,9 @@ ACTION_BODIES = {
     "extend": {"days": 3, "reason": "需协调"}, "decide_extension": {"approve": True},
     "escalate": {"note": "需区级协调"}, "resolve": {"reply": "已处理"},
     "progress": {"note": "已到现场查看", "public": True},
-    "feedback": {"rating": "satisfied"}, "reopen": {}, "answer_supervision": {"answer": "已办"},
+    "feedback": {"solved": "solved", "rating": "satisfied"},
+    "call_back": {"solved": "solved", "rating": "satisfied"},
+    "reopen": {}, "answer_supervision": {"answer": "已办"},
     "supervise": {"instruction": "限期办结", "due_date": "2099-01-01"},
     "invalidate": {"reason": "重复"}, "merge": {"into": "@dept"},
     "delegate": {"unit_code": "linshanzhai-02", "note": "请社区办理"},

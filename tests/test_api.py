@@ -160,7 +160,7 @@ def test_main_path_over_the_api(d, api):
     r = api["cgj_staff"].post(f"/appeals/{number}/resolve", {"reply": "已补装井盖"})
     assert r.json()["state"] == "resolved"
     r = api["resident"].post(f"/appeals/{number}/feedback",
-                             {"rating": "satisfied", "query_code": code})
+                             {"solved": "solved", "rating": "satisfied", "query_code": code})
     assert r.status_code == 200 and r.json()["state"] == "closed"
     assert r.json()["reply"] == "已补装井盖"
     events = api["dispatcher"].get(f"/appeals/{number}").json()["events"]
@@ -210,14 +210,16 @@ def test_unsatisfied_reopens_and_dispatcher_callback(d, api):
     appeal = resolved(d, d.cgj)
     n = appeal.number
     assert api["resident"].post(f"/appeals/{n}/feedback",
-                                {"rating": "unsatisfied", "query_code": "bad"}).status_code == 404
+                                {"solved": "solved",
+                                 "rating": "unsatisfied", "query_code": "bad"}).status_code == 404
     r = api["dispatcher"].post(f"/appeals/{n}/feedback",
-                               {"rating": "unsatisfied", "comment": "路灯仍不亮"})
+                               {"solved": "solved",
+                                "rating": "unsatisfied", "comment": "路灯仍不亮"})
     assert r.json()["state"] == "in_progress"
     assert api["dispatcher"].post(f"/appeals/{n}/reopen").status_code == 409
     api["cgj_staff"].post(f"/appeals/{n}/resolve", {"reply": "已更换灯具"})
     assert api["dispatcher"].post(f"/appeals/{n}/reopen").json()["state"] == "in_progress"
-    r = api["dispatcher"].post(f"/appeals/{n}/feedback", {"rating": "great"})
+    r = api["dispatcher"].post(f"/appeals/{n}/feedback", {"solved": "solved", "rating": "great"})
     assert r.status_code == 422
 
 

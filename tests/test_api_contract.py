@@ -14,7 +14,8 @@ from .factories import with_code
 from .test_api import API, Caller
 
 ACTION_PATHS = ["dispatch", "accept", "return", "extend", "decide_extension", "escalate",
-                "delegate", "review", "progress", "resolve", "reopen", "supervise",
+                "delegate", "review", "progress", "resolve", "reopen", "call_back",
+                "supervise",
                 "answer_supervision", "invalidate", "merge"]
 
 

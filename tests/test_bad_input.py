@@ -59,7 +59,7 @@ API_CASES = [
      "username"),
     ("resident", "post", "/auth/token", {"username": SURROGATE, "password": "x"}, "username"),
     ("resident", "post", "/appeals/{n}/feedback",
-     {"rating": "satisfied", "query_code": NUL}, "query_code"),
+     {"solved": "solved", "rating": "satisfied", "query_code": NUL}, "query_code"),
     ("staff", "get", "/appeals/ZY%00", None, "number"),
     ("staff", "get", "/appeals", {"q": NUL}, "q"),
     ("staff", "get", "/appeals", {"date_from": "0001-01-01"}, "date_from"),
@@ -155,8 +155,9 @@ def test_nul_in_a_case_action_reason_is_4xx(d, staff):
 
 @pytest.mark.parametrize(("path", "data", "field"), [
     ("web:track", {"number": "ZY" + NUL, "code": "123456"}, "number"),
-    ("web:rate", {"number": "ZY" + NUL, "code": "123456", "rating": "satisfied"}, "number"),
-    ("web:rate", {"number": "ZY1", "code": NUL, "rating": "satisfied"}, "code"),
+    ("web:rate", {"number": "ZY" + NUL, "code": "123456", "solved": "solved",
+                  "rating": "satisfied"}, "number"),
+    ("web:rate", {"number": "ZY1", "code": NUL, "solved": "solved", "rating": "satisfied"}, "code"),
     ("web:submit", {"title": "路灯" + NUL, "content": "不亮"}, "title"),
 ])
 def test_nul_in_resident_forms_is_4xx(client, path, data, field):

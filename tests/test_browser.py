@@ -140,6 +140,7 @@ def test_resident_to_unit_and_back(live_server, browser, pw_db, output_dir, tmp_
     assert code not in resident.url and "h5/track" in resident.url
     no_horizontal_scroll(resident)
     resident.screenshot(path=output_dir / "07-track.png", full_page=True)
+    resident.check("input[name=solved][value=solved]")
     resident.check("input[name=rating][value=satisfied]")
     resident.fill("#id_comment", "修得很快，谢谢！")
     resident.click("form[action='/h5/track/rate/'] button[type=submit]")
@@ -150,6 +151,7 @@ def test_resident_to_unit_and_back(live_server, browser, pw_db, output_dir, tmp_
 
     appeal.refresh_from_db()
     assert appeal.state == State.CLOSED and appeal.rating == "satisfied"
+    assert appeal.solved == "solved"
     assert outside == []
 
     # 5. The ledger on a desktop, for a look at the staff pages.

@@ -250,6 +250,7 @@ def resident_rates(resident, number: str, shots) -> None:
     assert resident.evaluate("img => img.naturalWidth", image.element_handle()) == 64
     timeline = resident.inner_text(".timeline")
     assert "已转交百花社区居委会办理" in timeline and "承办单位已答复" in timeline
+    resident.check("input[name=solved][value=solved]")
     resident.check("input[name=rating][value=satisfied]")
     resident.fill("#id_comment", "社区和街道办得很快，路灯亮了，谢谢！")
     shots(resident, "resident-rate", size="phone")

@@ -169,7 +169,7 @@ def test_api_tracking_and_rating_accept_lower_case_numbers(d):
         got = client.get("/api/v1/appeals/track", {"number": typed, "code": code})
         assert got.status_code == 200, typed
     rated = client.post(f"/api/v1/appeals/{appeal.number.lower()}/feedback",
-                        json.dumps({"rating": "satisfied", "query_code": code}),
+                        json.dumps({"solved": "solved", "rating": "satisfied", "query_code": code}),
                         content_type="application/json")
     assert rated.status_code == 200, rated.content
     assert Appeal.objects.get(pk=appeal.pk).rating == "satisfied"

@@ -338,6 +338,6 @@ def test_reopen_clears_overdue(d):
     actions.mark_overdue(now=fresh(appeal).handling_due_at + dt.timedelta(seconds=1))
     actions.resolve(appeal, actor=d.cgj_staff, reply="已办")
     assert fresh(appeal).is_overdue  # resolved late stays flagged
-    actions.record_feedback(appeal, rating=Rating.UNSATISFIED, actor=d.dispatcher)
+    actions.record_feedback(appeal, solved="solved", rating=Rating.UNSATISFIED, actor=d.dispatcher)
     row = fresh(appeal)
     assert row.state == State.IN_PROGRESS and not row.is_overdue

@@ -53,7 +53,8 @@ STEPS = [
     ("resolve", in_progress, lambda d, a: actions.resolve(a, actor=d.cgj_staff, reply="已办"),
      Action.RESOLVE, "cgj_staff", State.IN_PROGRESS, State.RESOLVED),
     ("feedback", resolved,
-     lambda d, a: actions.record_feedback(a, rating=Rating.SATISFIED, actor=d.dispatcher),
+     lambda d, a: actions.record_feedback(a, solved="solved",
+                                          rating=Rating.SATISFIED, actor=d.dispatcher),
      Action.FEEDBACK, "dispatcher", State.RESOLVED, State.CLOSED),
     ("reopen", closed, lambda d, a: actions.reopen(a, actor=d.dispatcher),
      Action.REOPEN, "dispatcher", State.CLOSED, State.IN_PROGRESS),
@@ -112,13 +113,13 @@ def test_submit_writes_one_event_for_resident_and_worker(d):
 def test_unsatisfied_feedback_writes_the_rating_then_the_reopen(d):
     appeal = resolved(d)
     before = appeal.events.count()
-    actions.record_feedback(appeal, rating=Rating.UNSATISFIED, actor=d.dispatcher)
+    actions.record_feedback(appeal, solved="solved", rating=Rating.UNSATISFIED, actor=d.dispatcher)
     feedback, reopen = appeal.events.all()[before:]
     assert (feedback.action, feedback.from_state, feedback.to_state) == (
         Action.FEEDBACK, State.RESOLVED, State.RESOLVED)
     assert (reopen.action, reopen.from_state, reopen.to_state) == (
         Action.REOPEN, State.RESOLVED, State.IN_PROGRESS)
-    assert feedback.data == {"rating": "unsatisfied"}
+    assert feedback.data == {"rating": "unsatisfied", "solved": "solved"}
 
 
 def test_refused_actions_write_nothing(d):
@@ -141,9 +142,11 @@ def test_chain_of_a_long_life_is_consistent(d):
     actions.request_extension(appeal, actor=d.cgj_staff, days=5, reason="需协调供电公司")
     appeal = actions.decide_extension(appeal, actor=d.dispatcher, approve=True)
     appeal = actions.resolve(appeal, actor=d.cgj_staff, reply="已修复")
-    appeal = actions.record_feedback(appeal, rating=Rating.UNSATISFIED, query_code=code)
+    appeal = actions.record_feedback(appeal, solved="solved",
+                                     rating=Rating.UNSATISFIED, query_code=code)
     appeal = actions.resolve(appeal, actor=d.cgj_staff, reply="已更换线路")
-    appeal = actions.record_feedback(appeal, rating=Rating.SATISFIED, query_code=code)
+    appeal = actions.record_feedback(appeal, solved="solved",
+                                     rating=Rating.SATISFIED, query_code=code)
 
     events = list(fresh(appeal).events.all())
     assert [e.action for e in events] == [
@@ -253,7 +256,8 @@ def test_hostile_reasons_and_comments_are_kept(d, text):
     appeal = actions.dispatch(appeal, actor=d.dispatcher, unit=d.cgj)
     appeal = actions.resolve(actions.accept(appeal, actor=d.cgj_staff), actor=d.cgj_staff,
                              reply="已办")
-    actions.record_feedback(appeal, rating=Rating.BASICALLY_SATISFIED, comment=text,
+    actions.record_feedback(appeal, solved="solved",
+                            rating=Rating.BASICALLY_SATISFIED, comment=text,
                             query_code=code)
     row = fresh(appeal)
     assert row.rating_comment == text

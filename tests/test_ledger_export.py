@@ -42,7 +42,7 @@ def close_to(cell: dt.datetime, expected: dt.datetime) -> bool:
 
 def closed(d):
     appeal = resolved(d)
-    return actions.record_feedback(appeal, rating="satisfied", actor=d.dispatcher)
+    return actions.record_feedback(appeal, solved="solved", rating="satisfied", actor=d.dispatcher)
 
 
 def test_header_row_is_exact_bold_and_frozen(d, tmp_path):

@@ -418,7 +418,8 @@ def test_hostile_strings_through_import(d, tmp_path):
 
 
 def test_exported_ledger_imports_back(d, tmp_path):
-    original = actions.record_feedback(resolved(d), rating="satisfied", actor=d.dispatcher)
+    original = actions.record_feedback(resolved(d), solved="solved",
+                                       rating="satisfied", actor=d.dispatcher)
     path = tmp_path / "ledger.xlsx"
     write_ledger(Appeal.objects.all(), path)
     assert HEADERS[0] == "编号"

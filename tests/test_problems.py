@@ -407,9 +407,11 @@ def test_each_resident_rates_their_own_appeal(d):
     actions.resolve_problem(p, actor=d.dispatcher, reply="已修复")
     (happy, happy_code), (unhappy, unhappy_code), (other, _) = pairs
     with pytest.raises(NotPermitted):
-        actions.record_feedback(unhappy, rating=Rating.UNSATISFIED, query_code=happy_code)
-    actions.record_feedback(happy, rating=Rating.SATISFIED, query_code=happy_code)
-    actions.record_feedback(unhappy, rating=Rating.UNSATISFIED, comment="还有一盏不亮",
+        actions.record_feedback(unhappy, solved="solved",
+                                rating=Rating.UNSATISFIED, query_code=happy_code)
+    actions.record_feedback(happy, solved="solved", rating=Rating.SATISFIED, query_code=happy_code)
+    actions.record_feedback(unhappy, solved="solved",
+                            rating=Rating.UNSATISFIED, comment="还有一盏不亮",
                             query_code=unhappy_code)
     assert fresh(happy).state == State.CLOSED
     reopened = fresh(unhappy)
@@ -474,7 +476,8 @@ def test_resolving_an_appeal_answers_the_appeals_merged_into_it(d):
         assert "已与同类诉求合并办理" in notes and notes[-1] == "承办单位已答复"
         assert public_reply(appeal) == "路灯已修复"
     (first, first_code), (second, _) = followers
-    actions.record_feedback(first, rating=Rating.UNSATISFIED, query_code=first_code)
+    actions.record_feedback(first, solved="solved",
+                            rating=Rating.UNSATISFIED, query_code=first_code)
     assert fresh(first).state == State.IN_PROGRESS and fresh(first).unit == d.cgj
     assert fresh(second).state == State.RESOLVED and fresh(target).state == State.RESOLVED
 

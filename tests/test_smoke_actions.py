@@ -10,7 +10,7 @@ def test_main_path_closes_on_satisfied(d):
     appeal = actions.dispatch(appeal, actor=d.dispatcher, unit=d.cgj)
     appeal = actions.accept(appeal, actor=d.cgj_staff)
     appeal = actions.resolve(appeal, actor=d.cgj_staff, reply="done")
-    appeal = actions.record_feedback(appeal, rating="satisfied", query_code=code)
+    appeal = actions.record_feedback(appeal, solved="solved", rating="satisfied", query_code=code)
     assert appeal.state == State.CLOSED
     assert [e.to_state for e in appeal.events.all()] == [
         "submitted", "dispatched", "in_progress", "resolved", "closed"]

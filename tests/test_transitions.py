@@ -15,7 +15,8 @@ from .factories import dispatched, in_progress, pending_review, resolved, submit
 
 
 def _closed(d):
-    return actions.record_feedback(resolved(d), actor=d.dispatcher, rating="satisfied")
+    return actions.record_feedback(resolved(d), actor=d.dispatcher, solved="solved",
+                                   rating="satisfied")
 
 
 def _returned(d):
@@ -61,7 +62,10 @@ CALLS = {
     "delegate": lambda d, a, who: actions.delegate(a, actor=who, unit=d.community_unit,
                                                    note="请社区办理"),
     "review": lambda d, a, who: actions.review(a, actor=who, approve=True),
-    "feedback": lambda d, a, who: actions.record_feedback(a, actor=who, rating="satisfied"),
+    "feedback": lambda d, a, who: actions.record_feedback(a, actor=who, solved="solved",
+                                                          rating="satisfied"),
+    "call_back": lambda d, a, who: actions.call_back(a, actor=who, solved="partly_solved",
+                                                     rating="basically_satisfied"),
     "reopen": lambda d, a, who: actions.reopen(a, actor=who, note="复核"),
     "supervise": lambda d, a, who: actions.supervise(a, actor=who, instruction="尽快办理",
                                                      due_date=today()),

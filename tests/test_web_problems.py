@@ -267,7 +267,8 @@ def test_resolve_answers_every_resident_on_the_tracking_page(client, d):
         assert 'action="/h5/track/rate/"' in page and problem.code not in page
     first, first_code = pairs[0]
     client.post(reverse("web:rate"), {"number": first.number, "code": first_code,
-                                      "rating": "unsatisfied", "comment": "没修好"})
+                                      "solved": "unsolved",
+"rating": "unsatisfied", "comment": "没修好"})
     assert fresh(first).state == State.IN_PROGRESS and fresh(pairs[1][0]).state == State.RESOLVED
 
 

@@ -221,7 +221,8 @@ def _resolved_with_code(d):
 def test_rating_satisfied_closes_the_case(client, d):
     appeal, code = _resolved_with_code(d)
     response = client.post(reverse("web:rate"), {"number": appeal.number, "code": code,
-                                                 "rating": "satisfied", "comment": "很及时"})
+                                                 "solved": "solved", "rating": "satisfied",
+                                                 "comment": "很及时"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "感谢您的评价" in html and "已办结" in html
@@ -233,7 +234,8 @@ def test_rating_satisfied_closes_the_case(client, d):
 def test_rating_unsatisfied_reopens(client, d):
     appeal, code = _resolved_with_code(d)
     client.post(reverse("web:rate"), {"number": appeal.number, "code": code,
-                                      "rating": "unsatisfied", "comment": RAW_SCRIPT})
+                                      "solved": "unsolved", "rating": "unsatisfied",
+                                      "comment": RAW_SCRIPT})
     appeal.refresh_from_db()
     assert appeal.state == State.IN_PROGRESS and appeal.rating_comment == RAW_SCRIPT
 
@@ -242,7 +244,7 @@ def test_rating_with_wrong_code_changes_nothing(client, d):
     appeal, code = _resolved_with_code(d)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     response = client.post(reverse("web:rate"), {"number": appeal.number, "code": wrong,
-                                                 "rating": "satisfied"})
+                                                 "solved": "solved", "rating": "satisfied"})
     assert "编号或查询码不正确" in response.content.decode()
     appeal.refresh_from_db()
     assert appeal.state == State.RESOLVED
@@ -250,7 +252,7 @@ def test_rating_with_wrong_code_changes_nothing(client, d):
 
 def test_rating_twice_is_refused_with_the_actions_message(client, d):
     appeal, code = _resolved_with_code(d)
-    data = {"number": appeal.number, "code": code, "rating": "satisfied"}
+    data = {"number": appeal.number, "code": code, "solved": "solved", "rating": "satisfied"}
     client.post(reverse("web:rate"), data)
     response = client.post(reverse("web:rate"), data)
     assert response.status_code == 422

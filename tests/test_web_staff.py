@@ -215,7 +215,7 @@ def test_supervision_and_its_answer(client, d):
 def test_dispatcher_records_feedback_and_reopens(client, d):
     appeal = resolved(d)
     login(client, "dispatcher")
-    client.post(act_url(appeal, "feedback"), {"rating": "basically_satisfied"})
+    client.post(act_url(appeal, "feedback"), {"solved": "solved", "rating": "basically_satisfied"})
     appeal.refresh_from_db()
     assert appeal.state == State.CLOSED
     client.post(act_url(appeal, "reopen"), {"note": "回访发现未修好"})

@@ -50,7 +50,7 @@ def fresh(appeal) -> Appeal:
 
 
 def closed(d, **kwargs):
-    return actions.record_feedback(resolved(d, **kwargs), rating=Rating.SATISFIED,
+    return actions.record_feedback(resolved(d, **kwargs), solved="solved", rating=Rating.SATISFIED,
                                    actor=d.dispatcher)
 
 
@@ -107,7 +107,7 @@ CALLS = {
                                                               approve=True),
     "resolve": lambda d, a: actions.resolve(a, actor=handler(d, a), reply="已修复"),
     "record_feedback": lambda d, a: actions.record_feedback(
-        a, rating=Rating.SATISFIED, actor=d.dispatcher),
+        a, solved="solved", rating=Rating.SATISFIED, actor=d.dispatcher),
     "reopen": lambda d, a: actions.reopen(a, actor=d.dispatcher, note="回访发现未修好"),
     "invalidate": lambda d, a: actions.invalidate(a, actor=d.dispatcher, reason="广告"),
     "merge": lambda d, a: actions.merge(a, actor=d.dispatcher, into=submitted(d)),
@@ -328,7 +328,7 @@ def test_resident_feedback_with_query_code_closes(d, rating):
     appeal = actions.dispatch(appeal, actor=d.dispatcher, unit=d.cgj)
     appeal = actions.accept(appeal, actor=d.cgj_staff)
     appeal = actions.resolve(appeal, actor=d.cgj_staff, reply="已修复")
-    actions.record_feedback(appeal, rating=rating, comment="谢谢", query_code=code)
+    actions.record_feedback(appeal, solved="solved", rating=rating, comment="谢谢", query_code=code)
     row = fresh(appeal)
     assert row.state == State.CLOSED and row.closed_at is not None
     assert row.rating == rating and row.rating_comment == "谢谢"
@@ -337,7 +337,8 @@ def test_resident_feedback_with_query_code_closes(d, rating):
 
 
 def test_dispatcher_call_back_records_feedback(d):
-    appeal = actions.record_feedback(resolved(d), rating=Rating.BASICALLY_SATISFIED,
+    appeal = actions.record_feedback(resolved(d), solved="solved",
+                                     rating=Rating.BASICALLY_SATISFIED,
                                      actor=d.dispatcher, comment="电话回访")
     row = fresh(appeal)
     assert row.state == State.CLOSED and row.rating == Rating.BASICALLY_SATISFIED
@@ -348,7 +349,7 @@ def test_dispatcher_call_back_records_feedback(d):
 def test_feedback_with_wrong_query_code_is_refused(d, code):
     appeal = resolved(d)
     with pytest.raises(NotPermitted):
-        actions.record_feedback(appeal, rating=Rating.SATISFIED, query_code=code)
+        actions.record_feedback(appeal, solved="solved", rating=Rating.SATISFIED, query_code=code)
     assert fresh(appeal).state == State.RESOLVED and fresh(appeal).rating == ""
 
 
@@ -360,7 +361,8 @@ def test_feedback_with_another_appeals_code_is_refused(d):
                              reply="已修复")
     if other_code != code:
         with pytest.raises(NotPermitted):
-            actions.record_feedback(appeal, rating=Rating.SATISFIED, query_code=other_code)
+            actions.record_feedback(appeal, solved="solved",
+                                    rating=Rating.SATISFIED, query_code=other_code)
     assert fresh(appeal).state == State.RESOLVED
 
 
@@ -372,7 +374,7 @@ def test_unsatisfied_reopens_with_a_new_handling_deadline(d):
     actions.request_extension(appeal, actor=d.cgj_staff, days=20, reason="需协调")
     extended = actions.decide_extension(appeal, actor=d.dispatcher, approve=True)
     appeal = actions.resolve(appeal, actor=d.cgj_staff, reply="已修复")
-    actions.record_feedback(appeal, rating=Rating.UNSATISFIED, comment="还是不亮",
+    actions.record_feedback(appeal, solved="solved", rating=Rating.UNSATISFIED, comment="还是不亮",
                             query_code=code)
     row = fresh(appeal)
     assert row.state == State.IN_PROGRESS and row.reopen_count == 1
@@ -384,7 +386,7 @@ def test_unsatisfied_reopens_with_a_new_handling_deadline(d):
     assert row.handling_due_at == deadlines.handling_due(reopened.at, 15)
     # The unit answers again; the resident is satisfied the second time.
     actions.resolve(row, actor=d.cgj_staff, reply="已更换线路")
-    actions.record_feedback(row, rating=Rating.SATISFIED, query_code=code)
+    actions.record_feedback(row, solved="solved", rating=Rating.SATISFIED, query_code=code)
     row = fresh(row)
     assert row.state == State.CLOSED and row.reopen_count == 1 and row.reply == "已更换线路"
 
@@ -513,7 +515,8 @@ WRONG_ACTORS = [
     ("leader decides extension", "in_progress",
      lambda d, a: actions.decide_extension(a, actor=d.leader, approve=True)),
     ("unit calls back", "resolved",
-     lambda d, a: actions.record_feedback(a, rating="satisfied", actor=d.cgj_staff)),
+     lambda d, a: actions.record_feedback(a, solved="solved",
+                                          rating="satisfied", actor=d.cgj_staff)),
     ("unit reopens", "closed", lambda d, a: actions.reopen(a, actor=d.cgj_staff)),
     ("leader reopens", "closed", lambda d, a: actions.reopen(a, actor=d.leader)),
     ("unit invalidates", "submitted",
@@ -606,9 +609,10 @@ BAD_INPUT = [
     ("answer empty", "in_progress", "answer",
      lambda d, a: actions.answer_supervision(a, actor=d.cgj_staff, answer="")),
     ("unknown rating", "resolved", "rating",
-     lambda d, a: actions.record_feedback(a, rating="great", actor=d.dispatcher)),
+     lambda d, a: actions.record_feedback(a, solved="solved", rating="great", actor=d.dispatcher)),
     ("rating comment too long", "resolved", "comment",
-     lambda d, a: actions.record_feedback(a, rating="satisfied", comment="评" * 2001,
+     lambda d, a: actions.record_feedback(a, solved="solved",
+                                          rating="satisfied", comment="评" * 2001,
                                           actor=d.dispatcher)),
 ]
 
@@ -734,5 +738,5 @@ def test_merge_into_an_answered_appeal_answers_the_duplicate_at_once(d):
     appeal = actions.merge(appeal, actor=d.dispatcher, into=target)
     assert appeal.state == State.RESOLVED and appeal.reply == target.reply
     assert [e.action for e in appeal.events.all()][-2:] == ["merge", "resolve"]
-    closed = actions.record_feedback(appeal, rating="satisfied", query_code=code)
+    closed = actions.record_feedback(appeal, solved="solved", rating="satisfied", query_code=code)
     assert closed.state == State.CLOSED

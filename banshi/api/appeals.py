@@ -211,11 +211,12 @@ def feedback(request, number: str, payload: s.FeedbackIn):
     if user is None:
         ratelimit.attempt(request, "track")
         appeal = track_appeal(number, payload.query_code or "")
-        appeal = actions.record_feedback(appeal, rating=payload.rating,
+        appeal = actions.record_feedback(appeal, rating=payload.rating, solved=payload.solved or "",
                                          comment=payload.comment or "",
                                          query_code=normalise_code(payload.query_code))
         return Status(200, _progress(appeal))
     appeal = actions.record_feedback(access_appeal(user, number), rating=payload.rating,
+                                     solved=payload.solved or "",
                                      comment=payload.comment or "", actor=user)
     return Status(200, detail(user, appeal))
 
@@ -297,6 +298,11 @@ ACTIONS = [
                                                      photos=_photos(p.photos))),
     ApiAction("reopen", s.NoteIn, optional=True, summary="重新办理(区派单员)",
               run=lambda user, a, p: actions.reopen(a, actor=user, note=_note(p))),
+    ApiAction("call_back", s.CallBackIn,
+              summary="电话回访：记录群众对问题是否解决和满意度的回答(区派单员)",
+              run=lambda user, a, p: actions.call_back(
+                  a, actor=user, solved=p.solved or "", rating=p.rating or "",
+                  note=p.note or "")),
     ApiAction("supervise", s.SuperviseIn, summary="督办(区级领导、派单员)",
               run=lambda user, a, p: actions.supervise(
                   a, actor=user, instruction=p.instruction, due_date=p.due_date)),

@@ -349,10 +349,28 @@ class ProgressIn(Input):
     photos: Photos | None = None
 
 
+SolvedCode = Literal["solved", "partly_solved", "unsolved"]
+RatingCode = Literal["satisfied", "basically_satisfied", "unsatisfied"]
+
+
 class FeedbackIn(Input):
-    rating: Literal["satisfied", "basically_satisfied", "unsatisfied"]
+    solved: SolvedCode | None = Field(
+        None, description="问题是否解决：solved 解决、partly_solved 部分解决、"
+                          "unsolved 未解决(必填)")
+    rating: RatingCode = Field(description="满意度：satisfied 满意、basically_satisfied 基本满意、"
+                                           "unsatisfied 不满意")
     comment: Note | None = None
     query_code: QueryCode | None = Field(None, description="群众不带令牌评价时必填")
+
+
+class CallBackIn(Input):
+    solved: SolvedCode | None = Field(
+        None, description="问题是否解决：solved 解决、partly_solved 部分解决、"
+                          "unsolved 未解决(必填)")
+    rating: RatingCode | None = Field(
+        None, description="满意度：satisfied 满意、basically_satisfied 基本满意、"
+                          "unsatisfied 不满意(必填)")
+    note: Note | None = None
 
 
 class SuperviseIn(Input):

@@ -7,6 +7,8 @@ from banshi.campaign.permissions import may_see_campaign
 from banshi.campaign.stats import campaign_figures
 from banshi.collection.permissions import may_see_collection
 from banshi.collection.stats import CHANNEL_KEYS, collection_figures, stats_unit
+from banshi.reports.metrics import handling_figures
+from banshi.reports.permissions import may_see_reports
 
 from . import schemas as s
 from .auth import bearer
@@ -105,4 +107,54 @@ def campaign(request, filters: Query[PeriodQuery]):
     if not may_see_campaign(request.user):
         raise NotPermitted("无权查看活动工作统计")
     return campaign_figures(request.user, filters.start, filters.end,
+                            period_unit(request.user, filters))
+
+
+class HandlingFigures(Schema):
+    received: int = Field(description="收到：统计期内收到的诉求(件)，按收到时间计")
+    dispatched: int = Field(description="派单：其中已派单的(件)")
+    responded_in_time: int = Field(description="按时响应：已派单且在响应期限内接单的(件)")
+    response_rate: float | None = Field(description="响应率 = 按时响应 ÷ 派单；派单为 0 时 null")
+    resolved: int = Field(description="办结：已派单且现为已答复或已办结的(件)")
+    resolution_rate: float | None = Field(description="办结率 = 办结 ÷ 派单；派单为 0 时 null")
+    rated: int = Field(description="参评：有满意度回答的(件)，群众本人的评价优先，没有时取电话回访")
+    solved: int = Field(description="问题是否解决回答为“解决”的(件)")
+    partly_solved: int = Field(description="回答为“部分解决”的(件)")
+    unsolved: int = Field(description="回答为“未解决”的(件)")
+    solve_rate: float | None = Field(
+        description="解决率 = (解决 + 部分解决) ÷ 回答了问题是否解决的件数；无回答时 null")
+    satisfied: int = Field(description="满意度回答为“满意”的(件)")
+    basically_satisfied: int = Field(description="回答为“基本满意”的(件)")
+    unsatisfied: int = Field(description="回答为“不满意”的(件)")
+    satisfaction_rate: float | None = Field(
+        description="满意率 = (满意 + 基本满意) ÷ 参评；参评为 0 时 null")
+    overdue: int = Field(description="超期：曾被标记超期或答复晚于办理期限的(件)")
+    avg_handling_days: float | None = Field(
+        description="平均办理用时：已办结诉求从派单到答复的工作日数平均值，1 位小数；无办结时 null")
+    returns: int = Field(description="退单次数(次)，同一诉求退单两次计 2 次")
+
+
+class UnitHandlingFigures(HandlingFigures):
+    unit_code: str = Field(description="单位代码")
+    unit_name: str = Field(description="单位名称")
+
+
+class HandlingStatsOut(HandlingFigures):
+    by_unit: list[UnitHandlingFigures] = Field(
+        description="按单位：调用范围下一级的单位(全区为各街道和局委，街道为其社区)，"
+                    "每行含其下级单位，没有诉求的单位也列出")
+
+
+@router.get("/handling", response={200: HandlingStatsOut, 400: s.Error, 401: s.Error,
+                                   403: s.Error, 404: s.Error, 422: s.Error},
+            auth=bearer,
+            summary="办理情况统计：派单、响应率、办结率、解决率、满意率、超期、用时和退单")
+def handling(request, filters: Query[PeriodQuery]):
+    """Counted from the appeals at the call (README "统计报表: 办理指标" and
+    banshi.reports.metrics define each figure); rates are fractions rounded to 4 places,
+    null when their denominator is 0. Scoped like the ledger; `unit` unknown or out of
+    scope: 404 alike."""
+    if not may_see_reports(request.user):
+        raise NotPermitted("无权查看办理情况统计")
+    return handling_figures(request.user, filters.start, filters.end,
                             period_unit(request.user, filters))

@@ -56,6 +56,14 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
+class Solved(models.TextChoices):
+    """The resident's (or the call-back's) answer to 问题是否解决."""
+
+    SOLVED = "solved", "解决"
+    PARTLY_SOLVED = "partly_solved", "部分解决"
+    UNSOLVED = "unsolved", "未解决"
+
+
 class Action(models.TextChoices):
     """What an event records; one per action function."""
 
@@ -80,6 +88,7 @@ class Action(models.TextChoices):
     DELEGATE = "delegate", "转派"
     REVIEW = "review", "审核"
     PROGRESS = "progress", "办理进展"
+    CALL_BACK = "call_back", "电话回访"
 
 
 class PhotoKind(models.TextChoices):

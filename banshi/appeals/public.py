@@ -3,7 +3,7 @@ the photos marked for them (their own, public progress notes', delivered answers
 
 from collections import defaultdict
 
-from .choices import Action, PhotoKind, Rating, State
+from .choices import Action, PhotoKind, Rating, Solved, State
 from .models import Appeal, AppealEvent, Attachment
 
 _PHRASES: dict[str, str] = {
@@ -25,8 +25,11 @@ def public_note(event: AppealEvent) -> str | None:
     if event.action == Action.DISPATCH:
         return f"已转交{event.unit.name}办理" if event.unit_id else "已派单"
     if event.action == Action.FEEDBACK:
-        rating = event.data.get("rating")
-        return f"已评价：{Rating(rating).label}" if rating in Rating.values else "已评价"
+        rating, solved = event.data.get("rating"), event.data.get("solved")
+        if rating not in Rating.values:
+            return "已评价"
+        answered = f"{Solved(solved).label}，" if solved in Solved.values else ""
+        return f"已评价：{answered}{Rating(rating).label}"
     if event.action == Action.DELEGATE:
         return f"已转交{event.unit.name}办理" if event.unit_id else "已转交社区办理"
     if event.action == Action.RESOLVE and event.to_state == State.PENDING_REVIEW:

@@ -140,6 +140,8 @@ APPEAL: Table[Appeal] = Table("诉求", "state", lambda appeal: appeal.number, {
     "review": Transition("审核", frozenset({State.PENDING_REVIEW}), permissions.DELEGATING_UNIT,
                          _not_delegated),
     "feedback": Transition("评价", frozenset({State.RESOLVED}), D),
+    # 电话回访: after the answer, whether or not the resident rated; no state change.
+    "call_back": Transition("电话回访", frozenset({State.RESOLVED, State.CLOSED}), D),
     "reopen": Transition("重新办理", frozenset({State.RESOLVED, State.CLOSED}), D, _no_unit),
     "supervise": Transition("督办", OPEN | {State.RESOLVED}, permissions.SUPERVISOR),
     "answer_supervision": Transition("反馈督办", ALL_STATES, H, _no_open_supervision),

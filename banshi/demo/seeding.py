@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from banshi.appeals import actions, clock, loaders
-from banshi.appeals.choices import Channel, ProblemStatus, Rating, State, Urgency
+from banshi.appeals.choices import Channel, ProblemStatus, Rating, Solved, State, Urgency
 from banshi.appeals.models import (
     Appeal,
     Aspect,
@@ -137,6 +137,27 @@ SUPERVISION_ORDERS = [
     "请于期限内办结，逾期将通报",
 ]
 SUPERVISION_ANSWERS = ["已召开专题会部署，正加快办理", "主要负责同志已到现场查看，落实专人办理"]
+# 问题是否解决 as residents answer it with each rating: (answer, share) — drawn from the
+# appeal's own number, so adding the answer leaves the rest of the demo's draws alone.
+SOLVED_BY_RATING = {
+    Rating.SATISFIED: [(Solved.SOLVED, .9), (Solved.PARTLY_SOLVED, .1)],
+    Rating.BASICALLY_SATISFIED: [(Solved.SOLVED, .35), (Solved.PARTLY_SOLVED, .6),
+                                 (Solved.UNSOLVED, .05)],
+    Rating.UNSATISFIED: [(Solved.UNSOLVED, .75), (Solved.PARTLY_SOLVED, .25)],
+}
+
+
+def solved_for(appeal: Appeal, rating: str) -> str:
+    """A realistic 问题是否解决 answer for `rating`, the same for the same appeal and round."""
+    roll = random.Random(f"{appeal.number}/{appeal.reopen_count}").random()
+    answers = SOLVED_BY_RATING[Rating(rating)]
+    for answer, share in answers:
+        if roll < share:
+            return answer
+        roll -= share
+    return answers[-1][0]
+
+
 COMMENTS: dict[str, list[str]] = {
     Rating.SATISFIED: ["", "", "处理及时，非常感谢", "问题已解决，给工作人员点赞", "态度很好"],
     Rating.BASICALLY_SATISFIED: ["基本解决了，希望后续长效管理", "处理有点慢，但结果还行"],
@@ -457,6 +478,7 @@ class Story:
     def feedback(self, appeal: Appeal, rating: str) -> Appeal:
         self.step("feedback")
         return actions.record_feedback(appeal, actor=self.dispatcher, rating=rating,
+                                       solved=solved_for(appeal, rating),
                                        comment=self.rng.choice(COMMENTS[rating]))
 
     # whole lives

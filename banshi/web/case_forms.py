@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from banshi.appeals import actions
 from banshi.appeals.actions.supervision import MAX_EXTENSION_DAYS
-from banshi.appeals.choices import Rating, Urgency
+from banshi.appeals.choices import Rating, Solved, Urgency
 from banshi.appeals.learning.suggest import confidence_text, usable_units
 from banshi.appeals.limits import ANSWER_MAX, REPLY_MAX
 from banshi.appeals.models import Appeal, Aspect, Category
@@ -246,13 +246,32 @@ class FeedbackForm(ActionForm):
     transition = "feedback"
     label, done = "回访评价", "已记录回访评价"
     primary = True
+    solved = forms.ChoiceField(label="问题是否解决", choices=Solved.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "请选择问题是否解决"})
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
     comment = note_field("评价意见")
 
     def perform(self):
         data = self.cleaned_data
         return actions.record_feedback(self.appeal, actor=self.user, rating=data["rating"],
-                                       comment=data["comment"])
+                                       solved=data["solved"], comment=data["comment"])
+
+
+class CallBackForm(ActionForm):
+    transition = "call_back"
+    label, done = "电话回访", "已记录电话回访"
+    solved = forms.ChoiceField(label="问题是否解决", choices=Solved.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "请选择问题是否解决"})
+    rating = forms.ChoiceField(label="满意度", choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请选择满意度"})
+    note = note_field("回访记录")
+
+    def perform(self):
+        data = self.cleaned_data
+        return actions.call_back(self.appeal, actor=self.user, solved=data["solved"],
+                                 rating=data["rating"], note=data["note"])
 
 
 class ReopenForm(ActionForm):
@@ -313,6 +332,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "supervise": SuperviseForm,
     "answer-supervision": AnswerSupervisionForm,
     "feedback": FeedbackForm,
+    "call-back": CallBackForm,
     "reopen": ReopenForm,
     "invalidate": InvalidateForm,
     "merge": MergeForm,

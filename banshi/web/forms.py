@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from banshi.appeals import limits
-from banshi.appeals.choices import OFFLINE_CHANNELS, Rating
+from banshi.appeals.choices import OFFLINE_CHANNELS, Rating, Solved
 from banshi.appeals.validators import PHONE_HELP, normalise_phone, validate_date
 from banshi.org.choices import RegionLevel, UnitKind
 from banshi.org.models import Region
@@ -163,6 +163,9 @@ class TrackForm(forms.Form):
 class RateForm(TrackForm):
     number = forms.CharField(widget=forms.HiddenInput, max_length=32)
     code = forms.CharField(widget=forms.HiddenInput, max_length=12)
+    solved = forms.ChoiceField(label="您反映的问题是否解决", choices=Solved.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "请选择问题是否解决"})
     rating = forms.ChoiceField(label="您对办理结果是否满意", choices=Rating.choices,
                                widget=forms.RadioSelect)
     comment = forms.CharField(label="意见", required=False, max_length=limits.NOTE_MAX,

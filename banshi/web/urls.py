@@ -13,6 +13,7 @@ from . import (
     urls_collection_symposiums,
     urls_reports,
     urls_reports_ledgers,
+    urls_reports_metrics,
 )
 from .views import case, leaders, ledger, problems, resident, staff, workbench
 from .views.collection import symposiums as collection_symposiums
@@ -60,3 +61,4 @@ for _campaign_urls in (urls_campaign_org, urls_campaign_study, urls_campaign_sup
                     path("h5/campaign/", include(_campaign_urls.h5_urlpatterns))]
 urlpatterns += [path("staff/reports/", include("banshi.web.urls_reports_briefing"))]
 urlpatterns += [path("staff/reports/", include(urls_reports_ledgers.urlpatterns))]
+urlpatterns += [path("staff/reports/", include(urls_reports_metrics.urlpatterns))]

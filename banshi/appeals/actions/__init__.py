@@ -26,6 +26,7 @@ from .supervision import (
 )
 from .workflow import (
     accept,
+    call_back,
     dispatch,
     escalate,
     invalidate,
@@ -58,7 +59,8 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionError", "InvalidInput", "NotPermitted", "TransitionNotAllowed",
-    "accept", "add_progress", "answer_supervision", "assign_leader", "check_photos",
+    "accept", "add_progress", "answer_supervision", "assign_leader", "call_back",
+    "check_photos",
     "decide_extension", "delegate",
     "dispatch", "escalate", "handling_clock", "invalidate", "mark_overdue", "merge",
     "record_feedback", "recompute_deadlines", "reopen", "request_extension", "resolve",

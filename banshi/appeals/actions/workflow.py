@@ -9,7 +9,7 @@ from django.db import transaction
 from banshi.org.models import Unit
 
 from .. import clock, deadlines
-from ..choices import Action, ExtensionStatus, PhotoKind, Rating, State, TriageSource
+from ..choices import Action, ExtensionStatus, PhotoKind, Rating, Solved, State, TriageSource
 from ..limits import NOTE_MAX, REPLY_MAX
 from ..models import Appeal, Aspect, Category, DeadlinePolicy
 from ..photos import Photo, check_photos, photo_transaction, save_photos
@@ -193,14 +193,27 @@ def resolve(appeal: Appeal, *, actor: User, reply: str, photos: Sequence[Photo] 
     return appeal
 
 
-def record_feedback(appeal: Appeal, *, rating: str, comment: str = "",
+SOLVED_MESSAGE = "请选择问题是否解决：解决、部分解决或未解决"
+RATING_MESSAGE = "评价须为满意、基本满意或不满意"
+
+
+def _answers(solved: str, rating: str) -> str:
+    """The two answers checked (the field named when one is missing or unknown); the note."""
+    if solved not in Solved.values:
+        raise InvalidInput(SOLVED_MESSAGE, "solved")
+    if rating not in Rating.values:
+        raise InvalidInput(RATING_MESSAGE, "rating")
+    return f"{Solved(solved).label}，{Rating(rating).label}"
+
+
+def record_feedback(appeal: Appeal, *, rating: str, solved: str = "", comment: str = "",
                     actor: User | None = None, query_code: str | None = None) -> Appeal:
-    """回访评价 by the resident (with the query code) or by the dispatcher's call-back.
+    """回访评价 by the resident (with the query code) or recorded for them by the dispatcher:
+    two answers, 问题是否解决 (`solved`) and 满意度 (`rating`), both required.
 
     满意/基本满意 close the case; 不满意 reopens it for the same unit.
     """
-    if rating not in Rating.values:
-        raise InvalidInput("评价须为满意、基本满意或不满意", "rating")
+    label = _answers(solved, rating)
     comment = optional_text(comment, "comment", "评价意见", NOTE_MAX)
     if actor is None and not appeal.check_query_code(query_code or ""):
         raise NotPermitted("查询码不正确")
@@ -210,18 +223,39 @@ def record_feedback(appeal: Appeal, *, rating: str, comment: str = "",
             APPEAL.check_state("feedback", appeal)
         else:
             APPEAL.check("feedback", actor, appeal)
-        appeal.rating, appeal.rating_comment = rating, comment
-        label = Rating(rating).label
+        appeal.rating, appeal.solved, appeal.rating_comment = rating, solved, comment
+        note = f"{label}：{comment}" if comment else label
+        data = {"rating": rating, "solved": solved}
         if rating == Rating.UNSATISFIED:
             appeal.save()
             record(appeal, Action.FEEDBACK, actor=actor, from_state=State.RESOLVED,
-                   note=f"{label}：{comment}" if comment else label, data={"rating": rating})
+                   note=note, data=data)
             return _reopen(appeal, actor=actor, note="群众不满意，重新办理")
         appeal.state = State.CLOSED
         appeal.closed_at = clock.now()
         appeal.save()
         record(appeal, Action.FEEDBACK, actor=actor, from_state=State.RESOLVED,
-               note=f"{label}：{comment}" if comment else label, data={"rating": rating})
+               note=note, data=data)
+    return appeal
+
+
+def call_back(appeal: Appeal, *, actor: User, solved: str, rating: str,
+              note: str = "") -> Appeal:
+    """电话回访: the dispatcher called the resident after the answer and records their two
+    answers. No state change (the resident's own 评价 closes or reopens the case); the
+    answers are kept on the appeal (the last call-back's) and in an event. The metrics use
+    the resident's own answers and these only where the resident gave none."""
+    label = _answers(solved, rating)
+    note = optional_text(note, "note", "回访记录", NOTE_MAX)
+    with transaction.atomic():
+        appeal = locked(appeal)
+        APPEAL.check("call_back", actor, appeal)
+        appeal.callback_solved, appeal.callback_rating = solved, rating
+        appeal.callback_at = clock.now()
+        appeal.save()
+        record(appeal, Action.CALL_BACK, actor=actor, from_state=appeal.state,
+               unit=appeal.unit, note=f"{label}：{note}" if note else label,
+               data={"rating": rating, "solved": solved})
     return appeal
 
 

@@ -21,6 +21,7 @@ from ..choices import (
     ExtensionStatus,
     PhotoKind,
     Rating,
+    Solved,
     State,
     TriageSource,
     Urgency,
@@ -252,6 +253,15 @@ class Appeal(models.Model):
     reply = models.TextField("答复", blank=True)
     rating = models.CharField("评价", max_length=24, choices=Rating.choices, blank=True)
     rating_comment = models.TextField("评价意见", blank=True)
+    # 问题是否解决: the resident's own answer with the rating (blank on older feedback).
+    solved = models.CharField("问题是否解决", max_length=16, choices=Solved.choices, blank=True)
+    # 电话回访: the dispatcher's last call-back answers (no state change; each is an event).
+    # The metrics use the resident's own answers and fall back on these (banshi.reports).
+    callback_solved = models.CharField("回访：问题是否解决", max_length=16,
+                                       choices=Solved.choices, blank=True)
+    callback_rating = models.CharField("回访：满意度", max_length=24, choices=Rating.choices,
+                                       blank=True)
+    callback_at = models.DateTimeField("回访时间", null=True, blank=True)
     reopen_count = models.PositiveIntegerField("重办次数", default=0)
     merged_into = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="merged_appeals",

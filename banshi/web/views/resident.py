@@ -131,7 +131,7 @@ def rate(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            appeal = actions.record_feedback(appeal, rating=data["rating"],
+            appeal = actions.record_feedback(appeal, rating=data["rating"], solved=data["solved"],
                                              comment=data["comment"], query_code=code)
         except actions.ActionError as exc:
             apply_action_error(form, exc, above=False)
