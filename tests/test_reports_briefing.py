@@ -117,8 +117,14 @@ def expected_numbers(key: str, values: dict) -> list[str]:
             if name != "scope"]
 
 
-def api_values(collection: dict, campaign: dict) -> dict:
+def api_values(collection: dict, campaign: dict, handling: dict | None = None) -> dict:
     values = dict(collection) | {"survey_return_rate": pct(collection["survey_return_rate"])}
+    if handling is not None:
+        values |= {k: v for k, v in handling.items() if k != "by_unit"}
+        for rate in ("response_rate", "resolution_rate", "solve_rate", "satisfaction_rate"):
+            values[rate] = pct(handling[rate])
+        days = handling["avg_handling_days"]
+        values["avg_handling_days"] = "—" if days is None else f"{days:.1f}"
     values |= {k: v for k, v in campaign.items() if k != "meetings"}
     values["supervision_coverage"] = pct(campaign["supervision_coverage"])
     names = {"推进会": "progress", "协调会": "coordination", "周例会": "weekly",
@@ -138,20 +144,22 @@ def test_every_number_equals_the_statistics_api(d, bworld, role, unit, scope):
     params = {"start": START.isoformat(), "end": END.isoformat()} | ({"unit": unit} if unit
                                                                       else {})
     collection, campaign = api(user, "collection", **params), api(user, "campaign", **params)
+    handling = api(user, "handling", **params)
     from banshi.collection.stats import stats_unit
 
     narrowed = stats_unit(user, unit) if unit else None
     paragraphs, _doc = text_of(build_briefing(user, START, END, narrowed))
-    values = api_values(collection, campaign)
+    values = api_values(collection, campaign, handling)
     scope = scope or (narrowed or user.staff.unit).name
     checked = 0
     for key, lead in [("collection", f"{scope}共召开"), ("collection_more", "座谈会参会"),
+                      ("handling", f"期内{scope}收到群众诉求"),
                       ("supervision", "区委派出"), ("meetings", "召开工作推进会"),
                       ("study", "开展各类学习活动"), ("matters", "各单位列入办实事清单")]:
         found = numbers_in(paragraph_after(paragraphs, lead))
         assert found == expected_numbers(key, values), (key, found)
         checked += len(found)
-    assert checked >= 30
+    assert checked >= 48
     # the report's phrases, with their units, from the API's numbers
     text = "\n".join(paragraphs)
     for phrase in [f"座谈会{collection['symposiums']}场",
@@ -172,7 +180,8 @@ def test_the_district_briefing_holds_the_hand_counted_figures(d, bworld):
     assert paragraphs[0] == "中原区“我为群众办实事”实践活动工作简报"
     assert paragraphs[1].startswith("(统计期：2026年3月1日至2026年3月31日，")
     headings = [p for p in paragraphs if re.match(r"^[一二三四五六七八九十]、", p)]
-    assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、"]
+    assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、", "五、"]
+    assert headings[1] == "二、群众诉求办理情况"
     expected = collection_world.expected("dispatcher")
     collection_sentence = paragraph_after(paragraphs, "全区共召开")
     assert f"座谈会{expected['symposiums']}场" in collection_sentence
@@ -244,14 +253,14 @@ def test_without_a_cjk_font_a_note_line_instead_of_charts(d, bworld, monkeypatch
 
 
 def test_a_section_is_one_more_builder(d, bworld):
-    def handling(b):
-        b.heading("诉求办理情况")
-        b.paragraph("响应率100.0%。")
+    def visits(b):
+        b.heading("入户走访情况")
+        b.paragraph("走访群众100人次。")
 
     content = build_briefing(d.dispatcher, START, END,
-                             sections=[SECTIONS[0], handling, *SECTIONS[1:]])
-    headings = [p for p in text_of(content)[0] if re.match(r"^[一二三四五]、", p)]
-    assert headings[1] == "二、诉求办理情况" and headings[2].startswith("三、群众反映")
+                             sections=[SECTIONS[0], visits, *SECTIONS[1:]])
+    headings = [p for p in text_of(content)[0] if re.match(r"^[一二三四五六]、", p)]
+    assert headings[1] == "二、入户走访情况" and headings[2] == "三、群众诉求办理情况"
 
 
 def test_backwards_period_is_refused(d):

@@ -31,7 +31,7 @@ def build_world(d):
     a1 = submitted(d)  # 林山寨 (百花社区), not dispatched
     a2 = dispatched(d)  # to the 城管局, located in 林山寨
     a3 = resolved(d)  # answered by the 城管局, then rated 满意
-    a3 = actions.record_feedback(a3, rating="satisfied", actor=d.dispatcher)
+    a3 = actions.record_feedback(a3, rating="satisfied", solved="solved", actor=d.dispatcher)
     a4 = dispatched(d, other.street_unit, region=other.community)  # 中原西路, overdue below
     Appeal.objects.filter(pk=a4.pk).update(is_overdue=True)
     a5 = dispatched(d, d.street_unit)  # the street's own case

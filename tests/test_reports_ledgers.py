@@ -72,7 +72,8 @@ def ledgers_world(d):
         actor=d.dispatcher, unit=d.cgj, category=d.cat_city_3, aspect=d.aspect)
     closed = actions.accept(closed, actor=d.cgj_staff)
     closed = actions.resolve(closed, actor=d.cgj_staff, reply="已修复")
-    closed = actions.record_feedback(closed, rating=Rating.SATISFIED, actor=d.dispatcher)
+    closed = actions.record_feedback(closed, rating=Rating.SATISFIED, solved="solved",
+                                    actor=d.dispatcher)
     district_case = submitted(d, title="待派单诉求", contact_name="王五",
                               collected_at=at(D(2026, 3, 20)))
     sibling_case = actions.dispatch(

@@ -33,6 +33,7 @@ from banshi.collection import stats as collection_stats
 from banshi.org import permissions
 from banshi.org.choices import RegionLevel
 from banshi.org.models import Region, Unit
+from banshi.reports import metrics
 
 from . import charts
 from .sentences import SENTENCES, render
@@ -91,6 +92,17 @@ def campaign_values(figures: dict) -> dict:
     return values
 
 
+def handling_values(figures: dict) -> dict:
+    """The handling figures as the templates name them: rates as percentages, the average
+    handling time with one decimal ("—" when nothing was answered)."""
+    values = {k: v for k, v in figures.items() if k != "by_unit"}
+    for rate in ("response_rate", "resolution_rate", "solve_rate", "satisfaction_rate"):
+        values[rate] = percent(figures[rate])
+    days = figures["avg_handling_days"]
+    values["avg_handling_days"] = "—" if days is None else f"{days:.1f}"
+    return values
+
+
 def collection_values(figures: dict) -> dict:
     values = {k: v for k, v in figures.items() if k != "appeals_by_channel"}
     values["survey_return_rate"] = percent(figures["survey_return_rate"])
@@ -123,6 +135,11 @@ class Briefing:
     @property
     def collection(self) -> dict:
         return self.cached("collection", lambda: collection_stats.collection_figures(
+            self.user, self.start, self.end, self.unit))
+
+    @property
+    def handling(self) -> dict:
+        return self.cached("handling", lambda: metrics.handling_figures(
             self.user, self.start, self.end, self.unit))
 
     @property
@@ -227,6 +244,26 @@ def collection_section(b: Briefing) -> None:
          ("座谈会(场)", [row["symposiums"] for row in streets])], "数量"))
 
 
+HANDLING_UNITS = 10  # the units of the handling table: the most appeals received first
+
+
+def handling_section(b: Briefing) -> None:
+    b.heading("群众诉求办理情况")
+    b.paragraph(b.sentence("handling", **handling_values(b.handling)))
+    units = sorted((row for row in b.handling["by_unit"] if row["received"]),
+                   key=lambda row: (-row["received"], row["unit_code"]))[:HANDLING_UNITS]
+    if not units:
+        return
+    b.paragraph(b.sentence("handling_ranking"))
+    b.table(["序号", "单位", "收到(件)", "响应率(%)", "办结率(%)", "解决率(%)", "满意率(%)",
+             "超期(件)"],
+            [[n, row["unit_name"], row["received"], percent(row["response_rate"]),
+              percent(row["resolution_rate"]), percent(row["solve_rate"]),
+              percent(row["satisfaction_rate"]), row["overdue"]]
+             for n, row in enumerate(units, 1)],
+            widths=[1.0, 4.2, 1.8, 1.8, 1.8, 1.8, 1.8, 1.6])
+
+
 def top_problems(b: Briefing) -> tuple[list[dict], int, int]:
     """The confirmed shared problems behind appeals of the period the user may see (narrowed
     to the unit like the collection figures): the hottest TOP_PROBLEMS (by heat, then
@@ -295,10 +332,10 @@ def practices_section(b: Briefing) -> None:
         b.paragraph(summary, bold_lead=f"{practice.unit.name}：{practice.title}。")
 
 
-# The builders, in the briefing's order. The handling section (三率) goes after
-# collection_section: SECTIONS.insert(1, handling_section).
+# The builders, in the briefing's order.
 SECTIONS: list[Callable[[Briefing], None]] = [
-    collection_section, problems_section, campaign_section, practices_section,
+    collection_section, handling_section, problems_section, campaign_section,
+    practices_section,
 ]
 
 

@@ -25,12 +25,18 @@ CAMPAIGN = ("scope", "meetings_mobilisation", "meetings_progress", "meetings_coo
             "supervision_units", "supervision_units_visited", "supervision_coverage",
             "rectifications_open", "exemplars", "practical_matters", "practical_matters_done",
             "tasks_overdue")
+HANDLING = ("scope", "received", "dispatched", "responded_in_time", "response_rate", "resolved",
+            "resolution_rate", "rated", "solved", "partly_solved", "unsolved", "solve_rate",
+            "satisfied", "basically_satisfied", "unsatisfied", "satisfaction_rate", "overdue",
+            "avg_handling_days", "returns")
 
 
 # figures filled in as text (names, dates, percentages written "91.2" or "—"); the others
 # are whole numbers
 TEXT_FIGURES = {"scope", "area", "start", "end", "issued", "title", "status", "heat",
-                "speaker_kind", "venue", "survey_return_rate", "supervision_coverage"}
+                "speaker_kind", "venue", "survey_return_rate", "supervision_coverage",
+                "response_rate", "resolution_rate", "solve_rate", "satisfaction_rate",
+                "avg_handling_days"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,16 @@ SENTENCES: dict[str, Sentence] = {s.key: s for s in [
              "{liaisons}名联络员结对联系群众{liaison_households}户。", COLLECTION),
     Sentence("ranking_intro", "各街道征集排名",
              "各街道征集工作情况如下表(按征集群众诉求条数排序):", ("scope",)),
+    Sentence("handling", "办理情况(三率)",
+             "期内{scope}收到群众诉求{received}件,已派单{dispatched}件,按时响应"
+             "{responded_in_time}件、响应率{response_rate}%;办结{resolved}件、办结率"
+             "{resolution_rate}%;群众评价{rated}件,其中问题解决{solved}件、部分解决"
+             "{partly_solved}件、未解决{unsolved}件,解决率{solve_rate}%;满意{satisfied}件、"
+             "基本满意{basically_satisfied}件、不满意{unsatisfied}件,满意率"
+             "{satisfaction_rate}%;超期{overdue}件,退单{returns}次,平均办理"
+             "{avg_handling_days}个工作日。", HANDLING),
+    Sentence("handling_ranking", "办理情况(各单位)",
+             "收到诉求较多的单位办理情况如下表(按收到件数排序):", ("scope",)),
     Sentence("problems", "共性问题",
              "期内{scope}群众反映集中的共性问题{problems}个,涉及群众诉求{appeals}件,"
              "热度居前的有:", ("scope", "problems", "appeals")),
