@@ -144,3 +144,17 @@ def test_the_briefing_button_downloads_the_period_s_briefing(d, dworld):
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     assert f"工作简报-{today():%Y%m%d}-{today():%Y%m%d}.docx" in response["Content-Disposition"] \
         or "filename*=" in response["Content-Disposition"]
+
+
+def test_the_period_s_rates_are_the_handling_api_s(d, dworld):
+    from banshi.reports.metrics import handling_figures
+
+    html = page(d.dispatcher, **period()).content.decode()
+    rates = html.split('id="rates"')[1].split("</div>")[0]
+    got = re.findall(r"<b>([\d.—]+)<small> %</small></b><span>(\S+?)</span>", rates)
+    figures_ = handling_figures(d.dispatcher, today(), today())
+    expected = [("—" if figures_[key] is None else f"{figures_[key] * 100:.1f}", label)
+                for key, label in [("response_rate", "响应率"), ("resolution_rate", "办结率"),
+                                   ("solve_rate", "解决率"), ("satisfaction_rate", "满意率")]]
+    assert got == expected
+    assert got[3] == ("100.0", "满意率")  # the one rated appeal was 满意

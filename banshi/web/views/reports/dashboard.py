@@ -12,9 +12,17 @@ from banshi.collection.permissions import may_see_collection
 from banshi.collection.stats import appeals_of_unit, collection_figures
 from banshi.org import permissions
 from banshi.reports import dashboard as figures
+from banshi.reports.metrics import handling_figures
 
 from ..collection_stats import _period, request_presets, scope_name
 from ..common import staff_required
+
+RATES = [("response_rate", "响应率"), ("resolution_rate", "办结率"), ("solve_rate", "解决率"),
+         ("satisfaction_rate", "满意率")]
+
+
+def rate_percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}"
 
 
 def percent(part: int, whole: int) -> str:
@@ -38,6 +46,7 @@ def dashboard(request):
     funnel = figures.funnel(appeals, start, end)
     for step in funnel:
         step["rate"] = percent(step["value"], funnel[0]["value"])
+    handling = handling_figures(user, start, end, unit)
     collection = collection_figures(user, start, end, unit)
     campaign = campaign_figures(user, start, end, unit)
     charts = {
@@ -54,6 +63,7 @@ def dashboard(request):
         "problems": figures.hottest_problems(user),
         "orders": figures.open_orders(appeals, led_units),
         "led": bool(led_units), "collection": collection, "campaign": campaign,
+        "rates": [(label, rate_percent(handling[key])) for key, label in RATES],
         "charts": charts,
     }
     return render(request, "web/reports/dashboard.html", context)
