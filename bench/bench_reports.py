@@ -59,6 +59,8 @@ def main() -> None:
         ("dispatcher", "/staff/stats/collection/", period),
         ("dispatcher", "/api/v1/stats/collection", period),
         ("dispatcher", "/api/v1/stats/campaign", period),
+        ("dispatcher", "/api/v1/stats/handling", period),
+        ("dispatcher", "/staff/reports/handling/", period),
     ]
     for username, path, params in targets:
         user = users.get(username=username)
