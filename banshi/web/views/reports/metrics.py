@@ -32,6 +32,11 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}"
 
 
+# The second table's groupings (the first is by unit): ?by=…
+BREAKDOWNS = {"level": "办理层级", "street": "街道", "category": "分类", "aspect": "办实事方向",
+              "channel": "渠道", "month": "月份"}
+
+
 def shown(figures: dict) -> dict:
     """The figures with their rates as percentages for display (— when None)."""
     return figures | {key: percent(figures[key]) for key in metrics.RATES} | {
@@ -58,8 +63,11 @@ def handling(request):
                "formulas": metrics.FORMULAS, "rate_note": metrics.RATE_NOTE}
     if form.is_bound and not form.is_valid():
         return render(request, "web/reports/metrics/handling.html", context, status=400)
-    report = metrics.handling_report(request.user, start, end, unit, keys=("level",))
-    figures, levels = report["figures"], report["level"]
+    by = request.GET.get("by", "level")
+    if by not in BREAKDOWNS:
+        by = "level"
+    report = metrics.handling_report(request.user, start, end, unit, keys=(by,))
+    figures, levels = report["figures"], report[by]
     period = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     rows = [shown(row) | {"ledger": _ledger_url(unit=row["unit_code"], **period),
                           "page": reverse("web:reports-unit", args=[row["unit_code"]])}
@@ -68,6 +76,7 @@ def handling(request):
         "start": start, "end": end, "unit": unit,
         "scope_name": scope_name(request.user, unit), "figures": figures,
         "cards": cards(figures), "rows": rows, "levels": [shown(row) for row in levels],
+        "by": by, "by_label": BREAKDOWNS[by], "breakdowns": BREAKDOWNS.items(),
     })
 
 
