@@ -10,7 +10,7 @@ from banshi.org.choices import RegionLevel, UnitLevel
 from banshi.org.models import Region, Unit
 from banshi.web.widgets import DateInput
 
-from .choices import Channel, State
+from .choices import Channel, Rating, State
 from .models import Appeal, Aspect, Category
 from .permissions import may_search_by_phone
 from .validators import normalise_phone, validate_date
@@ -42,6 +42,7 @@ class LedgerFilter(django_filters.FilterSet):
         widget=DateInput(),
     )
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="是否超期")
+    rating = django_filters.MultipleChoiceFilter(choices=Rating.choices, label="评价")
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices, label="办理层级",
                                         empty_label="全部层级")
 

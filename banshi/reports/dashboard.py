@@ -119,7 +119,7 @@ def funnel(appeals: QuerySet[Appeal], start: dt.date, end: dt.date) -> list[dict
         {"key": "resolved", "name": "已答复", "value": got["resolved"],
          "url": ledger_url(**span, state=["resolved", "closed"])},
         {"key": "satisfied", "name": "群众满意", "value": got["satisfied"],
-         "url": ledger_url(**span, state=["closed"])},
+         "url": ledger_url(**span, rating=list(SATISFIED))},
     ]
 
 

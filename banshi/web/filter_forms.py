@@ -30,6 +30,7 @@ class LedgerFilterForm(LedgerFilter):
             "category": forms.Select(choices=categories),
             "state": forms.CheckboxSelectMultiple,
             "channel": forms.CheckboxSelectMultiple,
+            "rating": forms.CheckboxSelectMultiple,
             "overdue": forms.Select(choices=OVERDUE_CHOICES),
         }
         for name, widget in widgets.items():
