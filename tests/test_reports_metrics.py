@@ -196,6 +196,16 @@ def test_reopened_then_satisfied_counts_its_last_answers(mworld):
     a2 = Appeal.objects.get(number=mworld.numbers["A2"])
     assert (a2.reopen_count, a2.solved, a2.rating) == (1, "partly_solved",
                                                         "basically_satisfied")
+    # A2 is the one appeal reopened after 不满意, and it was answered again: 重办完成
+    assert metrics.rework_figures(mworld.d.dispatcher, START, END) == {"reopened": 1,
+                                                                        "redone": 1}
+    assert metrics.rework_figures(mworld.d.dispatcher, START, END, mworld.d.zjj) == {
+        "reopened": 0, "redone": 0}
+    client = Client()
+    client.force_login(mworld.d.dispatcher)
+    html = client.get("/staff/reports/handling/", {"start": START.isoformat(),
+                                                   "end": END.isoformat()}).content.decode()
+    assert "不满意后重新办理 1 件，其中重办完成 1 件。" in html
 
 
 def test_no_ratings_at_all_and_an_empty_period(mworld):

@@ -84,6 +84,11 @@ FORMULAS = [
      "已办结诉求从派单到答复的工作日数的平均值(扣除法定节假日，计入调休上班日)，保留 1 位小数"),
     ("returns", "退单", "这些诉求的退单次数(次)，同一诉求退单两次计 2 次"),
 ]
+# Figures of the page beyond the interface's keys (not in GET /api/v1/stats/handling).
+REWORK_FORMULAS = [
+    ("reopened", "重新办理", "群众评价不满意后重新办理过的(件)"),
+    ("redone", "重办完成", "其中重新办理后已再次答复或办结的(件)"),
+]
 RATE_NOTE = "比率为小数(0.9123 即 91.23%)，保留 4 位；分母为 0 时为空(API 中为 null)。"
 
 GROUPINGS = ("unit", "level", "street", "category", "aspect", "channel", "month")
@@ -301,6 +306,15 @@ def handling_by(user: permissions.Person, start: dt.date, end: dt.date, key: str
     in key order; "unit" gives the `by_unit` rows. Groups with no appeal are not listed
     (except by unit)."""
     return handling_report(user, start, end, unit, keys=(key,))[key]
+
+
+def rework_figures(user: permissions.Person, start: dt.date, end: dt.date,
+                   unit: Unit | None = None) -> dict[str, int]:
+    """Of the cohort: reopened (重新办理: reopened at least once after 不满意) and redone
+    (重办完成: of those, answered or closed again now)."""
+    reopened = cohort(user, start, end, unit).filter(reopen_count__gt=0)
+    return {"reopened": reopened.count(),
+            "redone": reopened.filter(state__in=(State.RESOLVED, State.CLOSED)).count()}
 
 
 def handling_report(user: permissions.Person, start: dt.date, end: dt.date,

@@ -60,7 +60,8 @@ def handling(request):
         return render(request, "web/staff/forbidden.html", status=403)
     form, start, end, unit = _period(request)
     context = {"form": form, "presets": request_presets(request),
-               "formulas": metrics.FORMULAS, "rate_note": metrics.RATE_NOTE}
+               "formulas": metrics.FORMULAS + metrics.REWORK_FORMULAS,
+               "rate_note": metrics.RATE_NOTE}
     if form.is_bound and not form.is_valid():
         return render(request, "web/reports/metrics/handling.html", context, status=400)
     by = request.GET.get("by", "level")
@@ -77,6 +78,7 @@ def handling(request):
         "scope_name": scope_name(request.user, unit), "figures": figures,
         "cards": cards(figures), "rows": rows, "levels": [shown(row) for row in levels],
         "by": by, "by_label": BREAKDOWNS[by], "breakdowns": BREAKDOWNS.items(),
+        "rework": metrics.rework_figures(request.user, start, end, unit),
     })
 
 
