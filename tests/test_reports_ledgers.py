@@ -223,6 +223,7 @@ def test_appeals_ledger_by_level_with_cancel_marks(d, ledgers_world):
     done = by_sheet["街道(局委)"][w["closed"]]
     assert done["办理状态"] == "已办结" and done["销号"] == "已销号"
     assert done["群众评价"] == "满意" and done["答复内容"] == "已修复"
+    assert done["问题是否解决"] == "解决" and not case["问题是否解决"] and not case["群众评价"]
     assert done["诉求内容"] == SCRIPT + EMOJI
     assert isinstance(done["答复日期"], dt.datetime)
     assert w["early"] not in texts(workbook)
@@ -387,3 +388,13 @@ def test_hostile_unit_codes_are_404_not_500(d, ledgers_world):
     for code in [SCRIPT, "' OR 1=1 --", EMOJI, LONG]:
         assert client.get(reverse("web:reports-ledger-matters"),
                           {"unit": code}).status_code == 404
+
+
+def test_a_call_back_s_answers_fill_in_marked(d):
+    from banshi.appeals.choices import Rating, Solved
+    from banshi.reports.ledgers.appeals import answer
+
+    assert answer("", "unsolved", Solved) == "未解决(回访)"
+    assert answer("solved", "unsolved", Solved) == "解决"  # the resident's own answer wins
+    assert answer("", "", Rating) == ""
+    assert answer("", "basically_satisfied", Rating) == "基本满意(回访)"

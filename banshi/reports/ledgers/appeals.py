@@ -8,7 +8,7 @@ residents' names, phones and addresses are masked unless the viewer may see them
 
 import datetime as dt
 
-from banshi.appeals.choices import State
+from banshi.appeals.choices import Rating, Solved, State
 from banshi.appeals.ledger.export import is_late, ledger_rows
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal
@@ -28,12 +28,20 @@ OPEN = "未销号"
 COLUMNS = [("编号", 17), ("收集日期", 17), ("渠道", 10), ("诉求类别", 22), ("办实事方向", 20),
            ("诉求标题", 24), ("诉求内容", 48), ("诉求人", 9), ("联系电话", 14), ("地点", 22),
            ("承办单位", 18), ("办理层级", 10), ("办理状态", 9), ("办理期限", 17),
-           ("是否超期", 8), ("答复日期", 17), ("答复内容", 36), ("销号", 8), ("群众评价", 10)]
+           ("是否超期", 8), ("答复日期", 17), ("答复内容", 36), ("销号", 8), ("问题是否解决", 12),
+           ("群众评价", 12)]
 
 
 def cancel_mark(appeal: Appeal) -> str:
     """已销号 once the case is 已办结 (closed); 未销号 otherwise."""
     return CLOSED if appeal.state == State.CLOSED else OPEN
+
+
+def answer(own: str, call_back: str, labels) -> str:
+    """The resident's own answer; else the dispatcher's call-back's, marked (回访)."""
+    if own:
+        return str(labels(own).label)
+    return f"{labels(call_back).label}(回访)" if call_back else ""
 
 
 def row(user, appeal: Appeal) -> list:
@@ -48,7 +56,9 @@ def row(user, appeal: Appeal) -> list:
         person["name"], person["phone"], place,
         appeal.unit.name if appeal.unit_id else "", appeal.get_level_display(),
         appeal.get_state_display(), appeal.handling_due_at, "是" if is_late(appeal) else "否",
-        appeal.resolved_at, appeal.reply, cancel_mark(appeal), appeal.get_rating_display(),
+        appeal.resolved_at, appeal.reply, cancel_mark(appeal),
+        answer(appeal.solved, appeal.callback_solved, Solved),
+        answer(appeal.rating, appeal.callback_rating, Rating),
     ]
 
 
