@@ -127,12 +127,16 @@ def _sheet_rows(source: Path | BinaryIO) -> Iterator[Row]:
 
 
 # In an xlsx worksheet's XML, cells with content (<c r="AB12" ...>...</c>; a self-closing
-# <c .../> is an empty, merely styled cell calamine ignores) and the row that holds the first
-# such cell of a row (cells may leave out r= and take their row's number).
-_CELL = rb'<(?:\w+:)?c(?:\s[^>]*)?(?<!/)>'
-_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>')
+# <c .../> or an empty <c ...></c> is a merely styled cell calamine ignores: openpyxl writes
+# the first without lxml and the second with it) and the row that holds the first such cell of
+# a row (cells may leave out r= and take their row's number).
+_EMPTY_END = rb'(?!\s*</(?:\w+:)?c>)'
+_CELL = rb'<(?:\w+:)?c(?:\s[^>]*)?(?<!/)>' + _EMPTY_END
+_EMPTY_CELL = rb'<(?:\w+:)?c\s[^>]*(?:/>|(?<!/)>\s*</(?:\w+:)?c>)'
+_FILLED_CELL = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>' + _EMPTY_END)
 _FILLED_ROW = re.compile(
-    rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]+)"[^>]*(?<!/)>\s*(?:<(?:\w+:)?c\s[^>]*/>\s*)*' + _CELL)
+    rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]+)"[^>]*(?<!/)>\s*(?:' + _EMPTY_CELL + rb'\s*)*' + _CELL)
 _SCAN_CHUNK = 1 << 23
 
 
