@@ -11,6 +11,7 @@ import pytest
 
 from banshi.triage.features import ngram_counts
 from banshi.triage.text import (
+    SEPARATOR,
     collapse_space,
     fold_width,
     join_title_content,
@@ -112,12 +113,15 @@ def test_strip_boilerplate_leaves_plain_text_alone():
 
 
 def test_join_title_content():
-    assert join_title_content("路灯不亮", "三盏路灯一周不亮") == "路灯不亮 三盏路灯一周不亮"
+    # Title and body are joined by a line break, so the classifier can read them apart too.
+    assert join_title_content("路灯不亮", "三盏路灯一周不亮") == "路灯不亮\n三盏路灯一周不亮"
+    assert SEPARATOR == "\n" and normalise("路灯\n不亮") == "路灯 不亮"
     assert join_title_content("路灯不亮", "") == "路灯不亮"
     assert join_title_content(None, "\n\t百花路路灯不亮\n") == "百花路路灯不亮"
     assert join_title_content("", None) == ""
-    # A body that repeats the title is not doubled.
-    assert join_title_content("路灯不亮", "路灯不亮，已经一周了") == "路灯不亮,已经一周了"
+    # A body that opens with the title does not repeat it.
+    assert join_title_content("路灯不亮", "路灯不亮，已经一周了") == "路灯不亮\n已经一周了"
+    assert join_title_content("路灯不亮", "路灯不亮") == "路灯不亮"
     assert join_title_content("尊敬的领导：您好！", "路灯不亮，谢谢") == "路灯不亮"
 
 

@@ -113,9 +113,20 @@ def normalise(text: str | None) -> str:
     return strip_boilerplate(collapse_space(fold_width(text)))
 
 
+# Between title and body in a joined document. `normalise` leaves no line break in either part,
+# so the classifier can score the parts on their own too (classify.TriageModel.probabilities);
+# every other reader treats it as the space it is.
+SEPARATOR = "\n"
+
+
 def join_title_content(title: str | None, content: str | None) -> str:
-    """One document from title and body; either may be empty; a body repeating the title once."""
+    """One document from title and body; either may be empty; a body repeating the title once.
+
+    Title and body are joined by SEPARATOR.
+    """
     title, content = normalise(title), normalise(content)
     if title and content.startswith(title):
-        return content
-    return f"{title} {content}".strip()
+        content = content[len(title):].lstrip(" ,，。:：")
+    if title and content:
+        return f"{title}{SEPARATOR}{content}"
+    return title or content
