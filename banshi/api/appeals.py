@@ -26,6 +26,7 @@ from banshi.appeals.public import own_photos, public_reply, public_timeline, rep
 from banshi.appeals.transitions import APPEAL
 from banshi.org.models import Region, Unit
 from banshi.web import ratelimit
+from banshi.web.clients import submitter_key
 
 from . import schemas as s
 from .auth import bearer, caller, optional_bearer
@@ -85,6 +86,7 @@ def submit(request, payload: s.AppealIn):
             address=payload.address or "",
             actor=user,
             collected_at=payload.collected_at if user else None,
+            submitter_key="" if user else submitter_key(request),
         )
     return Status(201, {"number": appeal.number, "query_code": code, "state": appeal.state})
 

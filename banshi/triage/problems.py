@@ -38,7 +38,10 @@ are HEAT_WEIGHTS, and `heat_formula_zh` writes the formula out with them for the
                     + w₃·ln(1 + max(0, likes − dislikes)) + w₄·concentration + w₅·growth)
 
 - residents: distinct users (a resident writing five times counts once; the five appeals
-  still count in `appeals`);
+  still count in `appeals`); a user is a phone, or a device when no phone was given;
+- appeals: the cluster's appeals, a flood (one user's near-identical texts within
+  FLOOD_MINUTES, `flood_representatives`) counting as one; `flooded` says how many were
+  folded, so the candidate can say so;
 - likes/dislikes: the message board's 点赞数/反对数 summed over the cluster (0 where the
   channel has none);
 - concentration: the share of the cluster's appeals in its busiest `burst_days` window
@@ -57,6 +60,7 @@ work near-linear; see bench/bench_problems.py and BENCHMARKS.md.
 
 import logging
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,6 +83,7 @@ from .problem_corpus import (
     issue_keywords,
     specific_keys,
 )
+from .text import normalise
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +114,9 @@ class HeatWeights:
 
 
 HEAT_WEIGHTS = HeatWeights()
+FLOOD_MINUTES = 10.0  # one source's near-identical texts this close together are one flood
+FLOOD_SIMILARITY = 0.8
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 # Each weighted part of the heat index and how the staff pages write it, in formula order.
 HEAT_TERMS = (("residents", "ln(1+涉及群众)"), ("appeals", "ln(1+诉求件数)"),
               ("likes", "ln(1+点赞−反对)"), ("concentration", "时间集中度"),
@@ -515,13 +523,14 @@ def _describe(corpus: Corpus, score: _Score, rank: int) -> Cluster:
 def heat_components(messages: Sequence[Message], days: np.ndarray, reference: float,
                     burst_days: float) -> dict[str, float]:
     """The heat index and each of its parts (see the module docstring)."""
-    appeals = len(messages)
+    flooded = len(messages) - len(set(flood_representatives(messages)))
+    appeals = len(messages) - flooded  # a flood weighs as one appeal
     residents = len({m.user for m in messages}) or appeals
     likes = sum(max(0, m.likes) for m in messages)
     dislikes = sum(max(0, m.dislikes) for m in messages)
     ordered = np.sort(days)
     ends = np.searchsorted(ordered, ordered + burst_days, side="right")
-    concentration = float((ends - np.arange(appeals)).max()) / appeals
+    concentration = float((ends - np.arange(len(ordered))).max()) / len(ordered)
     recent = int(((days > reference - burst_days) & (days <= reference)).sum())
     before = int(((days > reference - 2 * burst_days) & (days <= reference - burst_days)).sum())
     growth = (recent - before) / (recent + before) if recent + before else 0.0
@@ -532,6 +541,49 @@ def heat_components(messages: Sequence[Message], days: np.ndarray, reference: fl
     heat = weights.scale * sum(getattr(weights, name) * parts[name] for name, _ in HEAT_TERMS)
     return {"heat": round(heat, 2), "appeals": appeals, "residents": residents,
             "likes": likes, "dislikes": dislikes, "concentration": round(concentration, 3),
-            "growth": round(growth, 3), "span_days": round(float(ordered[-1] - ordered[0]), 1)}
+            "growth": round(growth, 3), "span_days": round(float(ordered[-1] - ordered[0]), 1),
+            "flooded": flooded}
+
+
+def flood_representatives(messages: Sequence[Message],
+                          minutes: float = FLOOD_MINUTES) -> list[int]:
+    """For each message, the index of the first message of its flood (itself when none).
+
+    A flood is one source — the same `user` (a phone, or a device when no phone was given)
+    — sending near-identical texts within `minutes` of one another ("测试限流1",
+    "测试限流2" … in a minute): they weigh as one appeal in the heat index. Near-identical:
+    the same text once digits, spaces and punctuation are taken out, or character bigrams
+    overlapping by at least FLOOD_SIMILARITY (Jaccard).
+    """
+    out = list(range(len(messages)))
+    by_user: dict[str, list[int]] = {}
+    for i, message in enumerate(messages):
+        by_user.setdefault(message.user, []).append(i)
+    for members in by_user.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (messages[i].at, messages[i].id))
+        grams = {i: _flood_grams(messages[i]) for i in members}
+        for position, i in enumerate(members):
+            for j in reversed(members[:position]):
+                gap = (messages[i].at - messages[j].at).total_seconds() / 60
+                if gap > minutes:
+                    break
+                if _near_identical(grams[i], grams[j]):
+                    out[i] = out[j]
+                    break
+    return out
+
+
+def _flood_grams(message: Message) -> frozenset[str]:
+    text = _NOT_LETTER.sub("", normalise(f"{message.title} {message.content}"))
+    return frozenset({text[k:k + 2] for k in range(max(1, len(text) - 1))})
+
+
+def _near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
+    if a == b:
+        return True
+    union = len(a | b)
+    return bool(union) and len(a & b) / union >= FLOOD_SIMILARITY
 
 

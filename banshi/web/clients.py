@@ -13,6 +13,7 @@ import secrets
 from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -59,6 +60,27 @@ def client_address(request) -> str:
             break
         peer = hop
     return str(peer)
+
+
+def address_bucket(request) -> str:
+    """The client's address as counted: an IPv6 address by its /64, which one phone can roam
+    over."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
+def submitter_key(request) -> str:
+    """Who submitted, for counting distinct residents of anonymous appeals: the device, or
+    the address when there is no device, as a keyed hash (salted with the secret key; the
+    raw address is never stored)."""
+    source = device_id(request) or f"a:{address_bucket(request)}"
+    return salted_hmac("banshi.web.submitter", source).hexdigest()[:32]
 
 
 def device_id(request) -> str | None:

@@ -16,7 +16,6 @@ every process of the site.
 
 import datetime as dt
 import hashlib
-import ipaddress
 import math
 import time
 from contextlib import contextmanager, suppress
@@ -27,7 +26,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
-from .clients import client_address, device_id
+from .clients import address_bucket, device_id
 from .models import RateCounter
 
 # scope → (setting with the per-address rate, setting with the per-device rate or None)
@@ -79,21 +78,10 @@ class Counter:
         return cls(f"banshi:rate:{name}:{rate.window}:{slot}", rate, (slot + 1) * rate.window)
 
 
-def _address_bucket(request) -> str:
-    address = client_address(request)
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return address
-
-
 def counters(request, scope: str, now: float) -> list[Counter]:
     """The counters one request of `scope` counts against, per address then per device."""
     address_rate, device_rate = SCOPES[scope]
-    address = _address_bucket(request)
+    address = address_bucket(request)
     found = [Counter.current(f"{scope}:ip:{address}", Rate.parse(getattr(settings,
                                                                            address_rate)), now)]
     if device_rate:

@@ -73,7 +73,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
                   external_id: str = "", category: Category | None = None,
                   aspect: Aspect | None = None, label: str | None = None,
                   likes: int = 0, route: bool = True,
-                  source: Model | None = None) -> tuple[Appeal, str]:
+                  source: Model | None = None, submitter_key: str = "") -> tuple[Appeal, str]:
     """Create an appeal in state `submitted`; return it with its 6-digit query code.
 
     `actor` is None for a resident; staff entering offline appeals pass themselves.
@@ -82,6 +82,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
     `street_first` the appeal goes at once to its community's street (chain.route_new_appeal).
     `source` is the collection record it came from (a symposium, a box's opening, a visit …):
     the appeal keeps a link to it (Appeal.source) and the submit event names it.
+    `submitter_key` is the resident's device as a keyed hash (web.clients.submitter_key).
     """
     title = require_text(title, "title", "标题", limits.TITLE_MAX)
     content = require_text(content, "content", "内容", limits.CONTENT_MAX)
@@ -115,6 +116,7 @@ def submit_appeal(*, title: str, content: str, channel: str = Channel.ONLINE_FOR
             category=category,
             aspect=aspect,
             likes=max(0, likes),
+            submitter_key=submitter_key[:32],
             source_type=ContentType.objects.get_for_model(source) if source else None,
             source_id=source.pk if source else None,
         )

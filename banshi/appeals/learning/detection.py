@@ -42,7 +42,7 @@ def ledger_messages(days: int = WINDOW_DAYS) -> tuple[list[Message], PlaceExtrac
     since = timezone.now() - dt.timedelta(days=days)
     appeals = (Appeal.objects.filter(collected_at__gte=since).exclude(state=State.INVALID)
                .only("number", "title", "content", "collected_at", "likes", "contact_phone",
-                     "contact_name").order_by("collected_at", "id"))
+                     "contact_name", "submitter_key").order_by("collected_at", "id"))
     messages = [Message(id=a.number, user=resident(a), title=a.title, content=a.content,
                         at=timezone.localtime(a.collected_at), likes=a.likes)
                 for a in appeals.iterator(chunk_size=2000)]
@@ -50,10 +50,14 @@ def ledger_messages(days: int = WINDOW_DAYS) -> tuple[list[Message], PlaceExtrac
 
 
 def resident(appeal: Appeal) -> str:
-    """Who wrote it, as a keyed hash (the same person → the same hash; never reversible)."""
+    """Who wrote it, as a keyed hash (the same person → the same hash; never reversible):
+    the phone; without one, the device it came from (Appeal.submitter_key, already a hash);
+    then the name; an appeal with none of them counts as a resident of its own."""
+    if not appeal.contact_phone.strip() and appeal.submitter_key:
+        return f"device:{appeal.submitter_key}"
     who = (appeal.contact_phone or appeal.contact_name or "").strip()
     if not who:
-        return f"appeal:{appeal.number}"  # unknown: counts as a resident of its own
+        return f"appeal:{appeal.number}"
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, who.encode(), hashlib.sha256).hexdigest()[:16]
 

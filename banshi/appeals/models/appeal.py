@@ -189,6 +189,9 @@ class Appeal(models.Model):
     contact_name = models.CharField("诉求人", max_length=100, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     address = models.CharField("地址", max_length=255, blank=True)
+    # A resident's device (or, without one, their network) as a keyed hash: counts distinct
+    # residents of anonymous appeals; never the raw address (web.clients.submitter_key).
+    submitter_key = models.CharField("提交来源(摘要)", max_length=32, blank=True, editable=False)
     region = models.ForeignKey(
         Region, models.PROTECT, null=True, blank=True, related_name="appeals",
         verbose_name="所在社区",

@@ -16,7 +16,7 @@ from banshi.appeals.public import own_photos, public_reply, public_timeline, rep
 from banshi.collection.actions.boxes import box_for_resident
 
 from .. import ratelimit
-from ..clients import with_device_cookie
+from ..clients import submitter_key, with_device_cookie
 from ..forms import RateForm, SubmitForm, TrackForm, apply_action_error
 
 WRONG_CODE = "编号或查询码不正确"
@@ -63,7 +63,8 @@ def submit(request):
             "channel": Channel.ONLINE_FORM}
         try:
             with ratelimit.reserve(request, "submit"):
-                appeal, code = actions.submit_appeal(**via, **form.appeal_fields())
+                appeal, code = actions.submit_appeal(**via, **form.appeal_fields(),
+                                                     submitter_key=submitter_key(request))
         except actions.ActionError as exc:
             apply_action_error(form, exc)
         else:
