@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import math
 import random
 from io import StringIO
 from multiprocessing import get_context
@@ -265,6 +266,22 @@ def test_concentration_in_time_is_hotter():
     assert burst["heat"] > trickle["heat"]
 
 
+def test_lasting_a_year_is_not_what_ranks_a_problem_lower():
+    """Twelve residents over a year (one a month, none lately) against six in one week
+    just now: the long-running problem, twice the size, stays hotter."""
+    long = heat([f"r{i}" for i in range(12)], [i * 34.0 for i in range(12)],
+                reference=404.0)
+    short = heat([f"s{i}" for i in range(6)], [399, 400, 401, 402, 403, 404],
+                 reference=404.0)
+    assert long["persistence"] == 1.0 and long["concentration"] < 0.2
+    assert short["concentration"] == 1.0 and short["growth"] == 1.0 and long["growth"] == -1.0
+    assert long["heat"] > short["heat"]
+    # Without the persistence part it would not be: the old formula ranked it lower.
+    old = 10 * (2 * math.log1p(12) + math.log1p(12) + long["concentration"]
+                + 0.5 * long["growth"])
+    assert old < short["heat"]
+
+
 def test_growth_near_the_reference_time_is_hotter():
     growing = heat(["a", "b", "c", "d"], [50, 80, 90, 95])  # 3 in the last 30 days
     fading = heat(["a", "b", "c", "d"], [45, 50, 55, 95])
@@ -276,10 +293,10 @@ def test_growth_near_the_reference_time_is_hotter():
 
 def test_heat_formula_text_is_written_from_the_weights():
     assert heat_formula_zh() == ("热度 = 10 ×(2×ln(1+涉及群众) + ln(1+诉求件数)"
-                                 " + 0.3×ln(1+点赞−反对) + 时间集中度 + 0.5×增长趋势)")
+                                 " + 0.3×ln(1+点赞−反对) + max(时间集中度,持续度) + 0.5×增长趋势)")
     other = HeatWeights(scale=5, residents=1, appeals=0, likes=-0.25, growth=1.5)
     assert heat_formula_zh(other) == ("热度 = 5 ×(ln(1+涉及群众) − 0.25×ln(1+点赞−反对)"
-                                      " + 时间集中度 + 1.5×增长趋势)")
+                                      " + max(时间集中度,持续度) + 1.5×增长趋势)")
 
 
 def test_deterministic_and_independent_of_input_order(clusters):

@@ -357,7 +357,7 @@ HEAT_VALUES = {
     "ln(1+涉及群众)": lambda c: math.log1p(c["residents"]),
     "ln(1+诉求件数)": lambda c: math.log1p(c["appeals"]),
     "ln(1+点赞−反对)": lambda c: math.log1p(max(0, c["likes"] - c["dislikes"])),
-    "时间集中度": lambda c: c["concentration"],
+    "max(时间集中度,持续度)": lambda c: max(c["concentration"], c["persistence"]),
     "增长趋势": lambda c: c["growth"],
 }
 

@@ -35,7 +35,8 @@ Heat index (every component is returned in `Cluster.components`; the weights w a
 are HEAT_WEIGHTS, and `heat_formula_zh` writes the formula out with them for the staff pages):
 
     heat = scale × (w₁·ln(1 + residents) + w₂·ln(1 + appeals)
-                    + w₃·ln(1 + max(0, likes − dislikes)) + w₄·concentration + w₅·growth)
+                    + w₃·ln(1 + max(0, likes − dislikes))
+                    + w₄·max(concentration, persistence) + w₅·growth)
 
 - residents: distinct users (a resident writing five times counts once; the five appeals
   still count in `appeals`); a user is a phone, or a device when no phone was given;
@@ -46,6 +47,9 @@ are HEAT_WEIGHTS, and `heat_formula_zh` writes the formula out with them for the
   channel has none);
 - concentration: the share of the cluster's appeals in its busiest `burst_days` window
   (1.0 when they all came within that many days, → 0 for a trickle over months);
+- persistence: how long residents have kept raising it, span / PERSISTENCE_DAYS capped at 1:
+  a problem asked about for a year is as pressing as one that burst in a week, so lasting
+  is never what ranks a problem below a shorter one of half its size;
 - growth: (recent − before) / (recent + before), the appeals in the last `burst_days`
   before the reference time against the `burst_days` before that (−1 … 1; 0 when neither
   has any). The reference time is `now`, by default the newest appeal in the input.
@@ -114,12 +118,13 @@ class HeatWeights:
 
 
 HEAT_WEIGHTS = HeatWeights()
+PERSISTENCE_DAYS = 365.0  # a problem raised over this long is as pressing as a burst
 FLOOD_MINUTES = 10.0  # one source's near-identical texts this close together are one flood
 FLOOD_SIMILARITY = 0.8
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Each weighted part of the heat index and how the staff pages write it, in formula order.
 HEAT_TERMS = (("residents", "ln(1+涉及群众)"), ("appeals", "ln(1+诉求件数)"),
-              ("likes", "ln(1+点赞−反对)"), ("concentration", "时间集中度"),
+              ("likes", "ln(1+点赞−反对)"), ("concentration", "max(时间集中度,持续度)"),
               ("growth", "增长趋势"))
 
 
@@ -531,17 +536,21 @@ def heat_components(messages: Sequence[Message], days: np.ndarray, reference: fl
     ordered = np.sort(days)
     ends = np.searchsorted(ordered, ordered + burst_days, side="right")
     concentration = float((ends - np.arange(len(ordered))).max()) / len(ordered)
+    span = float(ordered[-1] - ordered[0])
+    persistence = min(1.0, span / PERSISTENCE_DAYS)
     recent = int(((days > reference - burst_days) & (days <= reference)).sum())
     before = int(((days > reference - 2 * burst_days) & (days <= reference - burst_days)).sum())
     growth = (recent - before) / (recent + before) if recent + before else 0.0
     parts = {"residents": math.log1p(residents), "appeals": math.log1p(appeals),
-             "likes": math.log1p(max(0, likes - dislikes)), "concentration": concentration,
+             "likes": math.log1p(max(0, likes - dislikes)),
+             "concentration": max(concentration, persistence),
              "growth": growth}
     weights = HEAT_WEIGHTS
     heat = weights.scale * sum(getattr(weights, name) * parts[name] for name, _ in HEAT_TERMS)
     return {"heat": round(heat, 2), "appeals": appeals, "residents": residents,
             "likes": likes, "dislikes": dislikes, "concentration": round(concentration, 3),
-            "growth": round(growth, 3), "span_days": round(float(ordered[-1] - ordered[0]), 1),
+            "persistence": round(persistence, 3),
+            "growth": round(growth, 3), "span_days": round(span, 1),
             "flooded": flooded}
 
 
