@@ -10,17 +10,14 @@ evaluation code; it is not calibrated.
 from collections.abc import Sequence
 
 import numpy as np
-import rjieba
 import scipy.sparse as sp
 from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from .tokens import Tokenizer
+
 C = 0.5
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in rjieba.cut(text) if w.strip()]
 
 
 class BaselineModel:
@@ -32,7 +29,7 @@ class BaselineModel:
 
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> "BaselineModel":
-        words = TfidfVectorizer(tokenizer=_words, token_pattern=None, lowercase=False,
+        words = TfidfVectorizer(tokenizer=Tokenizer().cut, token_pattern=None, lowercase=False,
                                 ngram_range=(1, 2), sublinear_tf=True)
         chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
         X = sp.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()

@@ -138,8 +138,8 @@ class TriageModel:
         (see the module docstring)."""
         probs = self._calibrated(self.vectoriser.transform(texts))
         both = [k for k, text in enumerate(texts) if SEPARATOR in text]
-        heads = [texts[k].split(SEPARATOR, 1)[0] for k in both]
         if both:
+            heads = [texts[k].split(SEPARATOR, 1)[0] for k in both]
             pooled = (np.log(probs[both])
                       + TITLE_WEIGHT * np.log(self._calibrated(self.vectoriser.transform(heads))))
             probs[both] = np.exp(log_softmax(pooled / (1 + TITLE_WEIGHT), axis=1))

@@ -12,7 +12,7 @@ import numpy as np
 
 from .datasets import Labelled, read_labelled
 from .evaluate import Document, Report, cross_validate, duplicate_groups, evaluate_model
-from .pairs import message_groups, title_body_pairs
+from .pairs import Match, message_groups, title_body_pairs, title_matches
 from .text import join_title_content
 
 if TYPE_CHECKING:
@@ -52,11 +52,11 @@ def train_summary(model: "TriageModel", directory: Path, skipped: int) -> str:
 PROTOCOLS = ("messages", "duplicates", "plain")
 
 
-def pair_documents(dataset: Labelled) -> list[Document]:
+def pair_documents(dataset: Labelled, matches: list[Match] | None = None) -> list[Document]:
     """The title+body documents of the file's surest title/body pairs with one label."""
     return [Document(join_title_content(dataset.titles[t], dataset.contents[b]),
                      dataset.labels[t], (t, b))
-            for t, b in title_body_pairs(dataset.titles, dataset.contents)
+            for t, b in title_body_pairs(dataset.titles, dataset.contents, matches)
             if dataset.labels[t] == dataset.labels[b]]
 
 
@@ -82,9 +82,11 @@ def evaluate_file(data: str | Path, *, model_dir: str | Path | None = None, fold
         result = evaluate_model(model, texts, dataset.labels, dataset.subsets())
         result["model"] = model.version
     else:
-        groups = (message_groups(dataset.titles, dataset.contents) if protocol == "messages"
+        matches = title_matches(dataset.titles, dataset.contents)
+        groups = (message_groups(dataset.titles, dataset.contents, matches)
+                  if protocol == "messages"
                   else duplicate_groups(texts) if protocol == "duplicates" else None)
-        documents = pair_documents(dataset)
+        documents = pair_documents(dataset, matches)
         result = cross_validate(texts, dataset.labels, folds=folds, seed=seed, groups=groups,
                                 subsets=dataset.subsets(), n_jobs=jobs, documents=documents)
         if baseline:

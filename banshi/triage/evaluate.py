@@ -103,13 +103,11 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], *, folds: int = 
     y = np.array(labels, dtype=object)
     splits = fold_splits(labels, folds=folds, seed=seed, groups=groups)
     fold_of = np.empty(len(texts), dtype=np.int64)
-    jobs = []
-    for k, (train, test) in enumerate(splits):
+    for k, (_, test) in enumerate(splits):
         fold_of[test] = k
-        jobs.append((train, test))
     doc_fold = [_one_fold(fold_of, doc.rows) for doc in documents]
     work = []
-    for k, (train, test) in enumerate(jobs):
+    for k, (train, test) in enumerate(splits):
         scored = [d.text for d, f in zip(documents, doc_fold, strict=True) if f == k]
         work.append(([texts[i] for i in train], y[train].tolist(),
                      [texts[i] for i in test] + scored, seed, model))
@@ -124,7 +122,7 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], *, folds: int = 
     doc_probs = np.zeros((len(documents), len(classes)))
     elapsed = 0.0
     for k, ((_, test), (fold_labels, fold_probs, seconds)) in enumerate(
-            zip(jobs, outcomes, strict=True)):
+            zip(splits, outcomes, strict=True)):
         columns = np.array([classes.index(label) for label in fold_labels], dtype=np.int64)
         probs[np.ix_(test, columns)] = fold_probs[:len(test)]
         mine = np.array([i for i, f in enumerate(doc_fold) if f == k], dtype=np.int64)

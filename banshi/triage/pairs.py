@@ -28,9 +28,14 @@ PAIR_CONTAINMENT = 0.6
 MIN_BIGRAMS = 3  # a title of fewer distinct bigrams matches too much to tell
 
 
-def message_groups(titles: Sequence[str], contents: Sequence[str]) -> list[int]:
+Match = tuple[int, int, float]  # (title row, body row, share of the title's bigrams in the body)
+
+
+def message_groups(titles: Sequence[str], contents: Sequence[str],
+                   matches: list[Match] | None = None) -> list[int]:
     """A group id per row (0, 1, 2 … in order of first row): a title-only row and the
-    body-only row that contains it, and rows with the same normalised text, share one."""
+    body-only row that contains it, and rows with the same normalised text, share one.
+    `matches` is `title_matches(titles, contents)` when the caller has it already."""
     n = len(titles)
     parent = list(range(n))
 
@@ -49,16 +54,20 @@ def message_groups(titles: Sequence[str], contents: Sequence[str]) -> list[int]:
     for i, (title, content) in enumerate(zip(titles, contents, strict=True)):
         key = f"{normalise(title)}\x00{normalise(content)}"
         union(first.setdefault(key, i), i)
-    for t, b, _ in _matches(titles, contents, GROUP_CONTAINMENT):
+    for t, b, _ in title_matches(titles, contents) if matches is None else matches:
         union(t, b)
     ids: dict[int, int] = {}
     return [ids.setdefault(find(i), len(ids)) for i in range(n)]
 
 
-def title_body_pairs(titles: Sequence[str], contents: Sequence[str]) -> list[tuple[int, int]]:
+def title_body_pairs(titles: Sequence[str], contents: Sequence[str],
+                     matches: list[Match] | None = None) -> list[tuple[int, int]]:
     """(title row, body row) pairs that are surely one message: the body holds at least 60%
-    of the title's bigrams and each is the other's best match."""
-    matches = _matches(titles, contents, PAIR_CONTAINMENT)
+    of the title's bigrams and each is the other's best match. `matches` as in
+    `message_groups`."""
+    if matches is None:
+        matches = title_matches(titles, contents)
+    matches = [m for m in matches if m[2] >= PAIR_CONTAINMENT]
     best_for_body: dict[int, tuple[float, int]] = {}
     for t, b, score in matches:
         if score > best_for_body.get(b, (-1.0, -1))[0]:
@@ -66,9 +75,10 @@ def title_body_pairs(titles: Sequence[str], contents: Sequence[str]) -> list[tup
     return sorted((t, b) for t, b, _ in matches if best_for_body[b][1] == t)
 
 
-def _matches(titles: Sequence[str], contents: Sequence[str],
-             containment: float) -> list[tuple[int, int, float]]:
-    """Each title-only row's best body-only row, when it holds `containment` of its bigrams."""
+def title_matches(titles: Sequence[str], contents: Sequence[str]) -> list[Match]:
+    """Each title-only row's best body-only row, when it holds at least GROUP_CONTAINMENT of
+    the title's bigrams (a title's best body does not depend on the threshold, so the
+    stricter pairs are a filter of these)."""
     title_rows = [i for i, (t, c) in enumerate(zip(titles, contents, strict=True))
                   if t and not c]
     body_rows = [i for i, (t, c) in enumerate(zip(titles, contents, strict=True))
@@ -89,7 +99,7 @@ def _matches(titles: Sequence[str], contents: Sequence[str],
             continue
         shares = overlap.data[start:end] / sizes[r]
         j = int(shares.argmax())
-        if shares[j] >= containment:
+        if shares[j] >= GROUP_CONTAINMENT:
             out.append((title_rows[r], body_rows[int(overlap.indices[start + j])],
                         float(shares[j])))
     return out

@@ -17,7 +17,8 @@ from banshi.triage.datasets import DatasetError
 
 
 class Command(BaseCommand):
-    help = "评估诉求分类：对标注文件做5折分层交叉验证，或评估已保存的模型"
+    help = ("评估诉求分类：对标注文件做5折交叉验证(同一留言的标题行与正文行在同一折)，"
+            "或评估已保存的模型")
 
     def add_arguments(self, parser):
         parser.add_argument("--data", type=Path, required=True,
