@@ -131,7 +131,7 @@ def write_problem_tables(clusters: list[Cluster], messages: list[Message],
     details.header(DETAIL_HEADERS)
     for cluster in clusters:
         period = f"{cluster.start:%Y/%m/%d} 至 {cluster.end:%Y/%m/%d}"
-        problems.append([cluster.rank, cluster.rank, cluster.heat, period, cluster.place,
+        problems.append([cluster.rank, cluster.rank, cluster.heat, period, cluster.where,
                          cluster.title])
         for message_id in cluster.message_ids:
             m = by_id[message_id]

@@ -57,7 +57,11 @@ _SUFFIX = re.compile(
 )
 # Trailing words that do not change which place is meant.
 _KEY_TAIL = re.compile(r"(小区|社区|项目|楼盘|[一二三四五六七八九十\d]+期)+$")
-_ADMIN = re.compile(r"[a-z]\d{1,2}[区县]|[a-z]\d{0,2}市|[\u4e00-\u9fff]{2}省")
+# A county-level city (县市) is one prefix: "A8县市星河湾" is 星河湾 in A8县市.
+_ADMIN = re.compile(r"[a-z]\d{1,2}县市|[a-z]\d{1,2}[区县]|[a-z]\d{0,2}市|[\u4e00-\u9fff]{2}省")
+# A district or county code written right after a name belongs to it: "五矿万境K9县" is a
+# development, not 五矿万境 in K9县 (the board's anonymiser put codes inside names).
+_GLUED_CODE = re.compile(r"[a-z]\d{1,2}[区县]")
 _CHUNK = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 
 
@@ -147,15 +151,28 @@ _DEMONSTRATIVE = re.compile(
     r"^(无|没有|普惠性|普惠|公立|公办|民办|私立|配套|该|本|此|这个|那个|这|那|我们|我|你们|整个|附近|周边|周围|旁边|其他|其它|各个|各|每个|"
     r"全|多个|两个|一个|一条|这条|那条|几个|某|老旧|新建|所在|相关|所有|个别|部分|大型|小型|一些|几家|一家)+"
 )
-# Groups of people that are specific enough on their own.
+# Groups of people that are specific enough on their own: a problem may be defined by one
+# of them and a subject with no place at all (人才 asking about 购房补贴 for a year).
 CROWDS = _words("""
 新能源车主 电动车车主 外地务工人员 外来务工人员 进城务工人员 农民工 退役军人
-退伍军人 复员军人 伤残军人 代课教师 民办教师 乡村教师 特岗教师 临聘教师 环卫工人
-出租车司机 网约车司机 快递员 外卖员 拆迁户 失地农民 独生子女 低保户 残疾人
-留守儿童 随迁子女 非户籍学生 建档立卡户 贫困户 医护人员 乡村医生 村医 协警 辅警
-城管协管员 规培生 实习生 应届毕业生
+退伍军人 复员军人 伤残军人 转业军人 退伍兵 代课教师 民办教师 乡村教师 特岗教师 临聘教师
+编外教师 合同制教师 退休教师 教师 环卫工人 出租车司机 网约车司机 快递员 外卖员 拆迁户
+失地农民 独生子女 低保户 残疾人 留守儿童 随迁子女 非户籍学生 建档立卡户 贫困户 医护人员
+乡村医生 村医 协警 辅警 城管协管员 规培生 实习生 应届毕业生 高校毕业生 人才 高级技师
+高层次人才 高技能人才 技能人才 新引进人才 新生家长 新生 个体户 个体工商户 退休人员
+灵活就业人员 失业人员 下岗职工
 """)
-# Groups that need a place before them ("广铁集团职工", "涉外经济学院学生").
+# Ways of writing one group: the group's key is the first form's (退伍军人 → 退役军人).
+GROUP_FORMS = (
+    ("退役军人", "退伍军人", "复员军人", "转业军人", "退伍兵"),
+    ("人才", "高级技师", "高层次人才", "高技能人才", "技能人才", "新引进人才"),
+    ("外来务工人员", "外地务工人员", "进城务工人员"),
+    ("个体户", "个体工商户"),
+    ("高校毕业生", "应届毕业生"),
+)
+GROUP_KEY = {form: forms[0] for forms in GROUP_FORMS for form in forms}
+# Groups that need a place before them ("广铁集团职工", "涉外经济学院学生"); 教师 also
+# stands alone, but "七中教师" are that school's.
 QUALIFIED_CROWDS = _words("""
 学生 职工 员工 业主 居民 村民 教师 老师 家长 住户 商户 患者 车主
 """)
@@ -281,13 +298,13 @@ class PlaceExtractor:
         if not chunks:
             return result
         runs: list[list[str]] = [[]]
-        for token in self.tokenizer.cut(_JOIN.join(chunk for chunk, _, _ in chunks)):
+        for token in self.tokenizer.cut(_JOIN.join(chunk for chunk, *_ in chunks)):
             if token == _JOIN:
                 runs.append([])
             else:
                 runs[-1].append(token)
-        for tokens, (_, prefix, anchor) in zip(runs, chunks, strict=True):
-            self._scan(tokens, prefix, anchor, result)
+        for tokens, (_, prefix, anchor, glued) in zip(runs, chunks, strict=True):
+            self._scan(tokens, prefix, anchor, glued, result)
         return result
 
     def extract(self, text: str) -> list[Place]:
@@ -297,8 +314,9 @@ class PlaceExtractor:
             seen.setdefault(place.key, place)
         return list(seen.values())
 
-    def _chunks(self, text: str) -> list[tuple[str, str, str]]:
-        """(run of text, admin prefix for display, admin prefix written right before it)."""
+    def _chunks(self, text: str) -> list[tuple[str, str, str, str]]:
+        """(run of text, admin prefix for display, admin prefix written right before it,
+        district or county code written right after it)."""
         chunks = []
         for sentence in _SENTENCE.split(text):
             context = ""  # the latest administrative prefix in the sentence
@@ -306,17 +324,19 @@ class PlaceExtractor:
                 position, run = 0, ""
                 for match in self._admin.finditer(chunk):
                     if match.start() > position:
-                        chunks.append((chunk[position:match.start()], context, run))
+                        glued = match.group() if _GLUED_CODE.fullmatch(match.group()) else ""
+                        chunks.append((chunk[position:match.start()], context, run, glued))
                         run = ""
                     run += match.group()
                     context = run
                     position = match.end()
                 if position < len(chunk):
-                    chunks.append((chunk[position:], context, run))
+                    chunks.append((chunk[position:], context, run, ""))
         return chunks
 
-    def _scan(self, tokens: list[str], prefix: str, anchor: str, result: Analysis) -> None:
-        """Places in the tokens of one run of text."""
+    def _scan(self, tokens: list[str], prefix: str, anchor: str, glued: str,
+              result: Analysis) -> None:
+        """Places in the tokens of one run of text (`glued`: the code written after it)."""
         start = 0  # index of the first token a name may use
         last: Place | None = None  # the last place found in this run
         last_end = -2  # index of its last token
@@ -340,11 +360,15 @@ class PlaceExtractor:
                 _drop_words(words, tokens[first:index])
                 start = index + 1
             elif token in _CROWD_WORDS and (crowd := _crowd(
-                    token, last if last_end == index - 1 else None)):
+                    tokens, index, last if last_end == index - 1 else None, prefix)):
                 result.places.append(crowd)
                 start = index + 1
             elif token not in _NOT_WORDS:
                 words.append(token)
+        if glued and (head := _glued_head(tokens, start)) is not None:
+            name = "".join(tokens[head:]) + glued
+            result.places.append(Place(name, name, "site", prefix))
+            _drop_words(words, tokens[head:])
 
     def _place_at(self, tokens: list[str], start: int, index: int) -> tuple[str, int] | None:
         """(name, first token index) of a place whose suffix ends token `index`."""
@@ -372,6 +396,32 @@ class PlaceExtractor:
         return "".join(tokens[first:index + 1]), first
 
 
+_AUTHORITY_END = re.compile(r"[局厅委办处所院部会司队]$")
+
+
+def _glued_head(tokens: list[str], start: int) -> int | None:
+    """Where a name ending the run begins, when a district or county code written right
+    after it is part of the name ("五矿万境|K9县"); None when the run ends in a lead-in, a
+    verb or a function word ("反映|A7县"), a place ("泉塘街道|A1区") or an authority
+    ("市公安局|A4区(分局)")."""
+    first, length = len(tokens), 0
+    while first > start:
+        token = tokens[first - 1]
+        if _ends_name(token) is not None or _NUMBER.match(token) or token in _CROWD_WORDS:
+            break
+        if length + len(token) > MAX_HEAD:
+            return None
+        first -= 1
+        length += len(token)
+    if first == len(tokens) or length < 2:
+        return None
+    head = "".join(tokens[first:])
+    if (_SUFFIX.search(head) or _AUTHORITY_END.search(head) or _GOVERNMENT.search(head)
+            or head in DESCRIPTIVE or _common_word(head)):
+        return None
+    return first
+
+
 def _fragment(head: list[str], kind: str) -> bool:
     """A head that is a piece of a sentence, not a name: a verb and at most single
     characters ("督促|物业", "引入|个|物业", "移交|开园"; but 善化|国际小区, and roads keep
@@ -386,13 +436,23 @@ def _fragment(head: list[str], kind: str) -> bool:
     return any(len(token) == 1 and _pos(token) == "v" for token in head)
 
 
-def _crowd(token: str, last: Place | None) -> Place | None:
-    """A group of people: a specific one, or a generic one right after a place."""
-    if token in CROWDS:
-        return Place(token, token, "crowd")
+def _crowd(tokens: list[str], index: int, last: Place | None, prefix: str) -> Place | None:
+    """A group of people: one qualified by the place right before it ("广铁集团职工"), or
+    a specific one on its own, keyed by how the group is usually written; never the start
+    of a place name (人才|市场)."""
+    token = tokens[index]
+    if index + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[index + 1]):
+        return None
     if token in QUALIFIED_CROWDS and last is not None and last.kind != "crowd":
         return Place(last.name + token, last.key + token, "crowd", last.prefix)
+    if token in CROWDS:
+        return Place(token, GROUP_KEY.get(token, token), "crowd", prefix)
     return None
+
+
+def is_group(key: str) -> bool:
+    """A group of people on its own (人才, 退役军人), not one qualified by a place."""
+    return key in CROWDS
 
 
 def _kind(name: str) -> str:

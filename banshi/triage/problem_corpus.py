@@ -265,6 +265,25 @@ def display(corpus: Corpus, members: list[int], key: str) -> str:
     return display_case(prefix + name)
 
 
+def group_display(corpus: Corpus, members: list[int], key: str) -> str:
+    """How a group of people is best written: its two commonest forms after its commonest
+    prefix ("A市人才/高级技师"); titles count twice."""
+    forms: Counter[str] = Counter()
+    prefixes: Counter[str] = Counter()
+    for m in members:
+        titled = key in corpus.title_keys[m]
+        for place in corpus.places[m]:
+            if place.key == key and place.kind == "crowd":
+                forms[place.name] += 2 if titled else 1
+                if place.prefix:
+                    prefixes[place.prefix] += 1
+    if not forms:
+        return key
+    written = sorted(forms, key=lambda name: (-forms[name], name))[:2]
+    prefix = max(prefixes.items(), key=lambda item: (item[1], item[0]))[0] if prefixes else ""
+    return display_case(prefix + "/".join(written))
+
+
 # --- describing a cluster ---------------------------------------------------------------
 
 _LEAD = re.compile(r"^(关于|投诉|反映|举报|建议|咨询|请问|请求|恳请|强烈要求|要求|希望|再次|"

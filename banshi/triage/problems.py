@@ -18,6 +18,11 @@ Clustering (`detect_problems`):
      shared key is only an area (街道, 镇) or a group of people; or
    - one of them names no place and their texts are near-duplicates (cosine ≥
      `duplicate_similarity`, at most `duplicate_window_days` apart).
+   A group of people on its own (人才, 退役军人: `places.is_group`) links appeals up to
+   `group_window_days` apart, since a policy question may be asked for a year, but only
+   appeals whose titles name no place or company (those belong to that place: 拖欠农民工
+   工资 at two companies are two problems); the group's bar carries `broad_margin`, so the
+   subject must match as well as the group.
    Candidates come from blocking, never from all pairs: appeals are grouped by place key
    and compared within a sliding time window; near-duplicates are looked for through the
    `top_terms` heaviest grams of each appeal (cosine computed only for appeals sharing
@@ -28,8 +33,10 @@ Clustering (`detect_problems`):
    `stray_similarity`); the others are clustered again among themselves.
 4. Each cluster then takes in the appeals that name its place within `window_days` of
    its period and are close to its (fixed) centroid (≥ `attach_similarity`, or
-   `attach_content_similarity` when only the body names the place), bigger clusters first.
-   Clusters smaller than `min_size` are dropped.
+   `attach_content_similarity` when only the body names the place; a group's window and
+   margin as above), bigger clusters first. Clusters smaller than `min_size` are dropped.
+   A cluster whose dominant key is a group of people is described by it (`Cluster.group`,
+   "A市人才/高级技师") and has no place.
 
 Heat index (every component is returned in `Cluster.components`; the weights w and the scale
 are HEAT_WEIGHTS, and `heat_formula_zh` writes the formula out with them for the staff pages):
@@ -74,7 +81,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csgraph, csr_matrix
 
-from .places import PlaceExtractor
+from .places import PlaceExtractor, is_group
 from .problem_corpus import (
     BROAD_KINDS,
     Corpus,
@@ -84,6 +91,7 @@ from .problem_corpus import (
     day,
     display,
     dominant_key,
+    group_display,
     issue_keywords,
     specific_keys,
 )
@@ -156,11 +164,18 @@ class Cluster:
     message_ids: list[str]
     components: dict[str, float] = field(default_factory=dict)
     keywords: list[str] = field(default_factory=list)
+    group: str = ""  # the group of people it is about when no place defines it (人才)
+
+    @property
+    def where(self) -> str:
+        """地点/人群: the place, else the group of people."""
+        return self.place or self.group
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `banshi detect-problems --json`."""
         return {"rank": self.rank, "heat": self.heat, "title": self.title,
-                "place": self.place, "start": self.start.date().isoformat(),
+                "place": self.place, "group": self.group,
+                "start": self.start.date().isoformat(),
                 "end": self.end.date().isoformat(), "count": self.count,
                 "message_ids": list(self.message_ids)}
 
@@ -183,6 +198,7 @@ class Settings:
     top_terms: int = 8
     min_shared_terms: int = 3
     burst_days: float = 30.0
+    group_window_days: float = 365.0
 
 
 def detect_problems(messages: Sequence[Message], *, top: int | None = None, seed: int = 0,
@@ -250,6 +266,10 @@ def _place_pairs(corpus: Corpus, settings: Settings) -> np.ndarray:
     found = []
     for key in sorted(blocks):
         members = np.array(blocks[key], dtype=np.int64)
+        window = settings.window_days
+        if is_group(key):  # a group of people and a subject: no place, and lasting
+            members = members[[not _title_names_place(corpus, m) for m in members]]
+            window = settings.group_window_days
         if len(members) < 2:
             continue
         margin = settings.broad_margin if corpus.kinds.get(key) in BROAD_KINDS else 0.0
@@ -257,10 +277,10 @@ def _place_pairs(corpus: Corpus, settings: Settings) -> np.ndarray:
         elsewhere = np.array([_names_a_place(corpus, m) for m in members]) & ~titled
         if len(members) <= SMALL_BLOCK:
             small.append(_window_pairs(corpus.days, members, titled, elsewhere, settings,
-                                       margin))
+                                       margin, window))
         else:
             found.append(_similar_within(corpus.issue, corpus.days, members, titled,
-                                         elsewhere, settings, margin))
+                                         elsewhere, settings, margin, window))
     if small:
         first, second, bars = (np.concatenate(parts) for parts in zip(*small, strict=True))
         sims = _row_cosines(corpus.issue, first, second)
@@ -279,6 +299,12 @@ def _names_a_place(corpus: Corpus, m: int) -> bool:
 NON_PLACES = frozenset({"org", "crowd"})
 
 
+def _title_names_place(corpus: Corpus, m: int) -> bool:
+    """The title names a place or an organisation: then its group of people ("拖欠农民工
+    工资" at one company) is that place's, and the group alone never links it."""
+    return any(corpus.kinds.get(k) not in BROAD_KINDS for k in corpus.title_keys[m])
+
+
 def _bars(titled_a: np.ndarray, elsewhere_a: np.ndarray, titled_b: np.ndarray,
           elsewhere_b: np.ndarray, settings: Settings, margin: float) -> np.ndarray:
     lower = (titled_a & ~elsewhere_b) | (titled_b & ~elsewhere_a)
@@ -287,11 +313,11 @@ def _bars(titled_a: np.ndarray, elsewhere_a: np.ndarray, titled_b: np.ndarray,
 
 
 def _window_pairs(days: np.ndarray, members: np.ndarray, titled: np.ndarray,
-                  elsewhere: np.ndarray, settings: Settings,
-                  margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  elsewhere: np.ndarray, settings: Settings, margin: float,
+                  window: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs of a small block within the window, with their bars (no cosine yet)."""
     a, b = np.triu_indices(len(members), k=1)
-    close = np.abs(days[members[a]] - days[members[b]]) <= settings.window_days
+    close = np.abs(days[members[a]] - days[members[b]]) <= window
     a, b = a[close], b[close]
     bars = _bars(titled[a], elsewhere[a], titled[b], elsewhere[b], settings, margin)
     return members[a], members[b], bars
@@ -299,7 +325,7 @@ def _window_pairs(days: np.ndarray, members: np.ndarray, titled: np.ndarray,
 
 def _similar_within(matrix: csr_matrix, days: np.ndarray, members: np.ndarray,
                     titled: np.ndarray, elsewhere: np.ndarray, settings: Settings,
-                    margin: float) -> np.ndarray:
+                    margin: float, window: float) -> np.ndarray:
     """Pairs of a large block within the window whose issue cosine reaches their bar."""
     order = np.argsort(days[members], kind="stable")
     members, titled, elsewhere = members[order], titled[order], elsewhere[order]
@@ -307,15 +333,14 @@ def _similar_within(matrix: csr_matrix, days: np.ndarray, members: np.ndarray,
     found = []
     for low in range(0, len(members), CHUNK):
         high = min(low + CHUNK, len(members))
-        reach = int(np.searchsorted(times, times[high - 1] + settings.window_days,
-                                    side="right"))
+        reach = int(np.searchsorted(times, times[high - 1] + window, side="right"))
         block = (matrix[members[low:high]] @ matrix[members[low:reach]].T).toarray()
         bar = _bars(titled[low:high][:, None], elsewhere[low:high][:, None],
                     titled[low:reach][None, :], elsewhere[low:reach][None, :], settings,
                     margin)
         rows = np.arange(low, high)[:, None]
         cols = np.arange(low, reach)[None, :]
-        close = (times[low:reach][None, :] - times[low:high][:, None]) <= settings.window_days
+        close = (times[low:reach][None, :] - times[low:high][:, None]) <= window
         hit = np.nonzero((cols > rows) & close & (block >= bar))
         found.append(np.column_stack([members[hit[0] + low], members[hit[1] + low]]))
     return np.vstack(found)
@@ -469,19 +494,23 @@ def _attach(corpus: Corpus, groups: list[list[int]], settings: Settings) -> list
             continue
         held, held_days = holders[key]
         days = corpus.days[members]
-        low = np.searchsorted(held_days, days.min() - settings.window_days, side="left")
-        high = np.searchsorted(held_days, days.max() + settings.window_days, side="right")
-        candidates = held[low:high]
-        owners = owner[candidates]
+        group = is_group(key)
+        window = settings.group_window_days if group else settings.window_days
+        low = np.searchsorted(held_days, days.min() - window, side="left")
+        high = np.searchsorted(held_days, days.max() + window, side="right")
+        near = held[low:high]
+        owners = owner[near]
         free = (owners < 0) | ((owners > number) & (group_keys[np.maximum(owners, 0)] == key))
-        candidates = candidates[free].tolist()
+        candidates = [m for m in near[free].tolist()
+                      if not (group and _title_names_place(corpus, m))]
         if not candidates:
             continue
         sims = corpus.issue[candidates] @ centroid(corpus.issue, members)
+        margin = settings.broad_margin if group else 0.0
         for m, sim in zip(candidates, sims, strict=True):
             titled = key in corpus.title_keys[m]
-            if sim >= (settings.attach_similarity if titled else
-                       settings.attach_content_similarity):
+            if sim >= margin + (settings.attach_similarity if titled else
+                                settings.attach_content_similarity):
                 owner[m] = number
     result: dict[int, list[int]] = {}
     for index in np.nonzero(owner >= 0)[0].tolist():
@@ -514,15 +543,20 @@ def _describe(corpus: Corpus, score: _Score, rank: int) -> Cluster:
     messages = [corpus.messages[m] for m in members]
     days = corpus.days[members]
     key = dominant_key(corpus, members)
-    place = display(corpus, members, key) if key else ""
+    group = group_display(corpus, members, key) if key and _crowd_key(corpus, key) else ""
+    place = display(corpus, members, key) if key and not group else ""
     return Cluster(
-        rank=rank, heat=score.components["heat"],
+        rank=rank, heat=score.components["heat"], group=group,
         title=cluster_title(corpus, sorted(members), key, place), place=place,
         start=messages[int(np.argmin(days))].at, end=messages[int(np.argmax(days))].at,
         count=len(members), message_ids=[m.id for m in messages],
         components=score.components,
         keywords=issue_keywords(corpus.issue, corpus.vocabulary, members),
     )
+
+
+def _crowd_key(corpus: Corpus, key: str) -> bool:
+    return corpus.kinds.get(key) == "crowd"
 
 
 def heat_components(messages: Sequence[Message], days: np.ndarray, reference: float,

@@ -23,7 +23,8 @@ from ..choices import State
 from ..models import Appeal
 from ..problems.candidates import Recorded, record_candidates
 
-WINDOW_DAYS = 90
+# A year: a group's policy question asked month after month is one problem, not twelve.
+WINDOW_DAYS = 365
 
 
 def detect_and_record(now: dt.datetime | None = None, days: int = WINDOW_DAYS) -> Recorded:

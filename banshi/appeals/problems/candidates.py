@@ -103,7 +103,8 @@ def _json_safe(components: Mapping[str, object] | None) -> dict[str, float | str
 def _new_candidate(cluster: ClusterData, appeals: list[Appeal], now: dt.datetime) -> Problem:
     title = (str(_part(cluster, "title") or "").strip() or appeals[0].title)[:TITLE_MAX]
     place = _part(cluster, "place")
-    names = place if isinstance(place, list | tuple) else [place]
+    names = list(place) if isinstance(place, list | tuple) else [place]
+    names.append(_group(cluster))  # 地点/人群: a problem of a group of people names it
     places = list(dict.fromkeys(str(p).strip()[:MAX_PLACE_LENGTH] for p in names if p))
     problem = insert(Problem(
         title=title, places=places[:MAX_PLACES], status=ProblemStatus.CANDIDATE,
@@ -112,6 +113,13 @@ def _new_candidate(cluster: ClusterData, appeals: list[Appeal], now: dt.datetime
         owner_unit=_most_common(a.unit for a in appeals),
     ), timezone.localdate(now))
     return problem
+
+
+def _group(cluster: ClusterData) -> str:
+    """The group of people a cluster is about ("" where the data has none, e.g. JSON of
+    an older detector)."""
+    group = cluster.get("group") if isinstance(cluster, dict) else getattr(cluster, "group", "")
+    return str(group or "")
 
 
 def _record_one(cluster: ClusterData, now: dt.datetime, claimed: set[int],

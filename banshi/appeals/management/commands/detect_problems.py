@@ -88,7 +88,7 @@ class Command(BaseCommand):
         self.stdout.write("排名  热度    条数  时间范围                 地点/人群 | 问题描述")
         for c in clusters:
             self.stdout.write(f"{c.rank:>4}  {c.heat:>6.2f}  {c.count:>4}  "
-                              f"{c.start:%Y-%m-%d} 至 {c.end:%Y-%m-%d}  {c.place} | {c.title}")
+                              f"{c.start:%Y-%m-%d} 至 {c.end:%Y-%m-%d}  {c.where} | {c.title}")
 
 
 def dumps(clusters: list[Cluster]) -> str:
