@@ -65,8 +65,10 @@ DEVELOPMENTS = [  # a county code inside a name; a county-level city written two
      "我是锦绣江南K3县的业主，交房不到一年房屋墙体开裂。", 240, 0),
     ("d2", "u42", "锦绣江南K3县新房墙体开裂严重",
      "A5区锦绣江南K3县新房多处墙体开裂，开发商不处理。", 246, 0),
-    ("d3", "u43", "A市锦绣江南K3县交房后墙体裂缝",
-     "锦绣江南K3县交房后墙体出现裂缝，质量太差。", 250, 0),
+    ("d3", "u43", "A市锦绣江南K3县负一楼面积缩水",  # another defect, other words
+     "收到交房通知去验房，负一楼实际使用面积比合同少了十几平方米。", 250, 0),
+    ("d4", "u44", "锦绣江南K3县门口垃圾站臭气熏天",  # the same development, not its housing
+     "锦绣江南K3县大门旁的垃圾站夏天臭气熏天，蚊蝇很多。", 252, 0),
     ("g1", "u51", "B2县市金桂园房屋渗水",
      "B2县市金桂园小区交房后房屋渗水，楼板开裂。", 300, 0),
     ("g2", "u52", "B2县金桂园新房渗水开裂",
@@ -125,6 +127,8 @@ def test_a_group_named_at_a_company_belongs_to_that_company(clusters):
 
 
 def test_a_development_named_with_its_county_is_one_place(clusters):
+    """…and its housing defects are one problem, whichever defect each resident names; a
+    complaint about something else there is not part of it."""
     development = cluster_of(clusters, "d1")
     assert development is not None and set(development.message_ids) == {"d1", "d2", "d3"}
     assert development.place.endswith("锦绣江南K3县")

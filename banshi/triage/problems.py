@@ -18,6 +18,9 @@ Clustering (`detect_problems`):
      shared key is only an area (街道, 镇) or a group of people; or
    - one of them names no place and their texts are near-duplicates (cosine ≥
      `duplicate_similarity`, at most `duplicate_window_days` apart).
+   Two titles naming one development (a site) and both about its housing as delivered
+   (HOUSING: 质量, 开裂, 渗水, 交房, 面积缩水 …) need only `housing_similarity`: each
+   resident names another defect, and together they are one problem for the developer.
    A group of people on its own (人才, 退役军人: `places.is_group`) links appeals up to
    `group_window_days` apart, since a policy question may be asked for a year, but only
    appeals whose titles name no place or company (those belong to that place: 拖欠农民工
@@ -199,6 +202,7 @@ class Settings:
     min_shared_terms: int = 3
     burst_days: float = 30.0
     group_window_days: float = 365.0
+    housing_similarity: float = 0.05
 
 
 def detect_problems(messages: Sequence[Message], *, top: int | None = None, seed: int = 0,
@@ -264,6 +268,7 @@ def _place_pairs(corpus: Corpus, settings: Settings) -> np.ndarray:
             blocks.setdefault(key, []).append(index)
     small: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     found = []
+    housing = np.array([bool(HOUSING.search(m.title)) for m in corpus.messages], dtype=bool)
     for key in sorted(blocks):
         members = np.array(blocks[key], dtype=np.int64)
         window = settings.window_days
@@ -273,8 +278,10 @@ def _place_pairs(corpus: Corpus, settings: Settings) -> np.ndarray:
         if len(members) < 2:
             continue
         margin = settings.broad_margin if corpus.kinds.get(key) in BROAD_KINDS else 0.0
-        titled = np.array([key in corpus.title_keys[m] for m in members])
-        elsewhere = np.array([_names_a_place(corpus, m) for m in members]) & ~titled
+        titled = np.array([key in corpus.title_keys[m] for m in members], dtype=np.int8)
+        if corpus.kinds.get(key) == "site":  # 2: the title is about the development's housing
+            titled += titled * housing[members]
+        elsewhere = np.array([_names_a_place(corpus, m) for m in members]) & (titled == 0)
         if len(members) <= SMALL_BLOCK:
             small.append(_window_pairs(corpus.days, members, titled, elsewhere, settings,
                                        margin, window))
@@ -305,11 +312,21 @@ def _title_names_place(corpus: Corpus, m: int) -> bool:
     return any(corpus.kinds.get(k) not in BROAD_KINDS for k in corpus.title_keys[m])
 
 
+# A title about a development's housing as delivered: its defects are one problem for the
+# developer and the housing authority, whichever defect each resident writes about.
+HOUSING = re.compile(r"质量|开裂|裂缝|渗水|漏水|空鼓|交房|交付|收房|缩水|烂尾")
+
+
 def _bars(titled_a: np.ndarray, elsewhere_a: np.ndarray, titled_b: np.ndarray,
           elsewhere_b: np.ndarray, settings: Settings, margin: float) -> np.ndarray:
-    lower = (titled_a & ~elsewhere_b) | (titled_b & ~elsewhere_a)
+    """The cosine two appeals sharing a key must reach. `titled`: 0 the title does not name
+    the key, 1 it does, 2 it names a development and is about its housing (HOUSING)."""
+    named_a, named_b = titled_a > 0, titled_b > 0
+    lower = (named_a & ~elsewhere_b) | (named_b & ~elsewhere_a)
     bars = np.where(lower, settings.place_similarity, settings.content_similarity)
-    return np.where(titled_a & titled_b, settings.title_similarity, bars) + margin
+    bars = np.where(named_a & named_b, settings.title_similarity, bars) + margin
+    housing = (titled_a == 2) & (titled_b == 2)
+    return np.where(housing, np.minimum(bars, settings.housing_similarity), bars)
 
 
 def _window_pairs(days: np.ndarray, members: np.ndarray, titled: np.ndarray,
