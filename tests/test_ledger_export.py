@@ -68,6 +68,7 @@ def test_known_closed_appeal_row(d):
         "一级分类": "城乡建设", "二级分类": "市政管理", "三级分类": "路灯",
         "办实事方向": "破解城市建设管理难题办实事", "承办单位": "区城市管理局",
         "状态": "已办结", "是否超期": "否", "答复": "已修复路灯。", "评价": "满意",
+        "问题是否解决": "解决",
     }
     assert {name: row[COL[name]] for name in expected} == expected
     appeal.refresh_from_db()
@@ -75,6 +76,23 @@ def test_known_closed_appeal_row(d):
                         ("办理期限", appeal.handling_due_at), ("办结时间", appeal.resolved_at)]:
         assert isinstance(row[COL[name]], dt.datetime), name
         assert close_to(row[COL[name]], value), name
+
+
+def test_answers_are_the_residents_else_the_call_backs(d):
+    """评价 and 问题是否解决 as the metrics count them: the resident's own answers; where the
+    resident gave none, the dispatcher's call-back's, marked (回访)."""
+    own = closed(d)
+    called = actions.call_back(resolved(d), actor=d.dispatcher, solved="partly_solved",
+                               rating="basically_satisfied")
+    silent = resolved(d)
+    buffer = BytesIO()
+    write_ledger(Appeal.objects.all(), buffer)
+    rows = by_number(read_sheet(BytesIO(buffer.getvalue())))
+    answers = {number: (row[COL["评价"]], row[COL["问题是否解决"]])
+               for number, row in rows.items()}
+    assert answers[own.number] == ("满意", "解决")
+    assert answers[called.number] == ("基本满意(回访)", "部分解决(回访)")
+    assert answers[silent.number] == (None, None)  # empty cells
 
 
 def test_dates_are_local_excel_datetimes_with_minute_format(d, tmp_path):

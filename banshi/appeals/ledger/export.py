@@ -8,12 +8,13 @@ bounded memory. Text that a spreadsheet would run as a formula is stored as text
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 from openpyxl import Workbook
 
 from banshi.lib.spreadsheet import SheetWriter
 
+from ..choices import Rating, Solved
 from ..masking import mask_name
 from ..models import Appeal
 from .summary import TOTAL, UNCONFIRMED, level_aspect_counts
@@ -22,8 +23,8 @@ SHEET_TITLE = "台账"
 SUMMARY_TITLE = "分层级统计"
 HEADERS = ["编号", "渠道", "收到时间", "诉求人", "所在社区", "街道", "标题", "内容",
            "一级分类", "二级分类", "三级分类", "办实事方向", "承办单位", "办理层级", "状态",
-           "响应期限", "办理期限", "是否超期", "答复", "办结时间", "评价"]
-WIDTHS = [17, 12, 17, 9, 14, 14, 30, 60, 12, 14, 14, 24, 20, 10, 9, 17, 17, 9, 50, 17, 10]
+           "响应期限", "办理期限", "是否超期", "答复", "办结时间", "评价", "问题是否解决"]
+WIDTHS = [17, 12, 17, 9, 14, 14, 30, 60, 12, 14, 14, 24, 20, 10, 9, 17, 17, 9, 50, 17, 10, 12]
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 CHUNK = 2000
 
@@ -34,6 +35,14 @@ def is_late(appeal: Appeal) -> bool:
         return True
     return bool(appeal.resolved_at and appeal.handling_due_at
                 and appeal.resolved_at > appeal.handling_due_at)
+
+
+def answer(own: str, call_back: str, labels: type[TextChoices]) -> str:
+    """The resident's own answer (评价, 问题是否解决); else the dispatcher's call-back's,
+    marked (回访) — the answer the metrics count (reports.metrics)."""
+    if own:
+        return str(labels(own).label)
+    return f"{labels(call_back).label}(回访)" if call_back else ""
 
 
 def row_values(appeal: Appeal) -> list:
@@ -50,7 +59,9 @@ def row_values(appeal: Appeal) -> list:
         appeal.unit.name if appeal.unit_id else "", appeal.get_level_display(),
         appeal.get_state_display(), appeal.response_due_at, appeal.handling_due_at,
         "是" if is_late(appeal) else "否",
-        appeal.reply, appeal.resolved_at, appeal.get_rating_display(),
+        appeal.reply, appeal.resolved_at,
+        answer(appeal.rating, appeal.callback_rating, Rating),
+        answer(appeal.solved, appeal.callback_solved, Solved),
     ]
 
 

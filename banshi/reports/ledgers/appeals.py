@@ -9,7 +9,7 @@ residents' names, phones and addresses are masked unless the viewer may see them
 import datetime as dt
 
 from banshi.appeals.choices import Rating, Solved, State
-from banshi.appeals.ledger.export import is_late, ledger_rows
+from banshi.appeals.ledger.export import answer, is_late, ledger_rows
 from banshi.appeals.masking import contact
 from banshi.appeals.models import Appeal
 from banshi.collection.stats import collected_appeals
@@ -35,13 +35,6 @@ COLUMNS = [("编号", 17), ("收集日期", 17), ("渠道", 10), ("诉求类别"
 def cancel_mark(appeal: Appeal) -> str:
     """已销号 once the case is 已办结 (closed); 未销号 otherwise."""
     return CLOSED if appeal.state == State.CLOSED else OPEN
-
-
-def answer(own: str, call_back: str, labels) -> str:
-    """The resident's own answer; else the dispatcher's call-back's, marked (回访)."""
-    if own:
-        return str(labels(own).label)
-    return f"{labels(call_back).label}(回访)" if call_back else ""
 
 
 def row(user, appeal: Appeal) -> list:
