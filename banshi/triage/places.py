@@ -20,8 +20,12 @@ are not places. Across a corpus, `aliases()` links "万科魅力之城" to "魅�
 "伊景园滨河苑" to "滨河苑" when those names occur on their own, and a `Gazetteer` of names
 seen at least twice finds them again in texts where the segmenter cut them apart.
 
-Groups of people: specific ones stand alone (新能源车主, 外地务工人员, 退役军人…); generic
-ones (学生, 职工, 业主…) count only right after a place ("广铁集团职工" → 广铁集团职工).
+Groups of people: specific ones stand alone (新能源车主, 外地务工人员, 退役军人, 人才,
+教师…) and are keyed by how the group is usually written (高级技师 → 人才, 退伍军人 →
+退役军人: `GROUP_FORMS`); generic ones (学生, 职工, 业主…) count only right after a place
+("广铁集团职工" → 广铁集团职工). A district or county code written right after a name is part
+of it ("五矿万境K9县": the board's anonymiser put codes inside development names), and a
+county-level city ("A8县市") is one prefix.
 """
 
 import re
