@@ -183,3 +183,15 @@ def login(client, username: str):
 
     assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
+
+
+def candidate_pages(user, problem) -> tuple[str, str]:
+    """(the 待确认 list, the problem's page) as `user` sees them."""
+    from django.test import Client
+    from django.urls import reverse
+
+    staff = Client()
+    staff.force_login(user)
+    listing = staff.get(reverse("web:problems") + "?status=candidate").content.decode()
+    page = staff.get(reverse("web:problem", args=[problem.code])).content.decode()
+    return listing, page

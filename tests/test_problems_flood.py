@@ -13,6 +13,8 @@ from django.urls import reverse
 from banshi.appeals.models import Appeal, Problem
 from banshi.triage.problems import Message, flood_representatives, heat_components
 
+from .factories import candidate_pages
+
 API = "/api/v1"
 BODY = "这是一条用于测试系统限流功能的诉求内容，请忽略。"
 
@@ -49,11 +51,8 @@ def test_ten_submissions_from_one_device_are_one_resident_and_a_flood(d, open_ra
     # Heat as if one resident had sent one appeal, not ten residents.
     one = heat_components([message("1", "测试限流1", 0)], np.zeros(1), 0.0, 30.0)
     assert problem.heat < one["heat"] + 15
-    staff = Client()
-    staff.force_login(d.dispatcher)
-    page = staff.get(reverse("web:problems") + "?status=candidate").content.decode()
+    page, detail = candidate_pages(d.dispatcher, problem)
     assert "疑似刷屏 9 件" in page
-    detail = staff.get(reverse("web:problem", args=[problem.code])).content.decode()
     assert "疑似刷屏" in detail
 
 

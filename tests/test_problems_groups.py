@@ -8,8 +8,6 @@ migrant workers their wages, and two developments written two ways each."""
 import datetime as dt
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from banshi.appeals import actions
@@ -17,6 +15,8 @@ from banshi.appeals.learning.detection import detect_and_record
 from banshi.appeals.models import Problem
 from banshi.triage.places import PlaceExtractor
 from banshi.triage.problems import Message, detect_problems
+
+from .factories import candidate_pages
 
 # (id, user, title, body, days after 2023-01-01, likes)
 TALENT = [
@@ -171,9 +171,6 @@ def test_the_ledger_shows_a_group_problem_by_its_group(d):
     assert {a.number for a in problem.candidate_appeals.all()} == {
         numbers[i] for i in ids(TALENT)}
     assert (problem.period_end - problem.period_start).days == 351
-    staff = Client()
-    staff.force_login(d.dispatcher)
-    listing = staff.get(reverse("web:problems") + "?status=candidate").content.decode()
+    listing, page = candidate_pages(d.dispatcher, problem)
     assert "A市人才/高级技师" in listing
-    page = staff.get(reverse("web:problem", args=[problem.code])).content.decode()
     assert "A市人才/高级技师" in page

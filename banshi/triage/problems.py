@@ -560,7 +560,8 @@ def _describe(corpus: Corpus, score: _Score, rank: int) -> Cluster:
     messages = [corpus.messages[m] for m in members]
     days = corpus.days[members]
     key = dominant_key(corpus, members)
-    group = group_display(corpus, members, key) if key and _crowd_key(corpus, key) else ""
+    group = (group_display(corpus, members, key)
+             if key is not None and corpus.kinds.get(key) == "crowd" else "")
     place = display(corpus, members, key) if key and not group else ""
     return Cluster(
         rank=rank, heat=score.components["heat"], group=group,
@@ -570,10 +571,6 @@ def _describe(corpus: Corpus, score: _Score, rank: int) -> Cluster:
         components=score.components,
         keywords=issue_keywords(corpus.issue, corpus.vocabulary, members),
     )
-
-
-def _crowd_key(corpus: Corpus, key: str) -> bool:
-    return corpus.kinds.get(key) == "crowd"
 
 
 def heat_components(messages: Sequence[Message], days: np.ndarray, reference: float,

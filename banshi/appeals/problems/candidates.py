@@ -41,9 +41,16 @@ class Recorded:
     skipped: int = 0
 
 
-def _part(cluster: ClusterData, name: str) -> Any:
-    """One part of a cluster (Any: the JSON shape says nothing of its values' types)."""
-    return cluster[name] if isinstance(cluster, dict) else getattr(cluster, name)
+_REQUIRED = object()
+
+
+def _part(cluster: ClusterData, name: str, default: Any = _REQUIRED) -> Any:
+    """One part of a cluster (Any: the JSON shape says nothing of its values' types);
+    `default` where an older detector's cluster may lack it."""
+    if default is _REQUIRED:
+        return cluster[name] if isinstance(cluster, dict) else getattr(cluster, name)
+    return cluster.get(name, default) if isinstance(cluster, dict) else getattr(
+        cluster, name, default)
 
 
 def signature_of(numbers: Iterable[str]) -> str:
@@ -104,7 +111,7 @@ def _new_candidate(cluster: ClusterData, appeals: list[Appeal], now: dt.datetime
     title = (str(_part(cluster, "title") or "").strip() or appeals[0].title)[:TITLE_MAX]
     place = _part(cluster, "place")
     names = list(place) if isinstance(place, list | tuple) else [place]
-    names.append(_group(cluster))  # 地点/人群: a problem of a group of people names it
+    names.append(_part(cluster, "group", ""))  # 地点/人群: a group's problem names it
     places = list(dict.fromkeys(str(p).strip()[:MAX_PLACE_LENGTH] for p in names if p))
     problem = insert(Problem(
         title=title, places=places[:MAX_PLACES], status=ProblemStatus.CANDIDATE,
@@ -113,13 +120,6 @@ def _new_candidate(cluster: ClusterData, appeals: list[Appeal], now: dt.datetime
         owner_unit=_most_common(a.unit for a in appeals),
     ), timezone.localdate(now))
     return problem
-
-
-def _group(cluster: ClusterData) -> str:
-    """The group of people a cluster is about ("" where the data has none, e.g. JSON of
-    an older detector)."""
-    group = cluster.get("group") if isinstance(cluster, dict) else getattr(cluster, "group", "")
-    return str(group or "")
 
 
 def _record_one(cluster: ClusterData, now: dt.datetime, claimed: set[int],
